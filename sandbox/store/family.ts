@@ -1,0 +1,106 @@
+// One object family (customers, invoices, …): a map by id plus an array kept sorted by (created, seq),
+// so a list page is a binary search and a short walk, never a sort. JSON is cached per object and
+// dropped on `touch`, because lists of 100 objects are the hot path and must not re-serialise.
+export type Entry<T> = { obj: T; created: number; seq: number; json: string | undefined };
+
+let globalSeq = 0;
+
+export class Family<T extends { id: string }> {
+  /** Singular noun used in Stripe's messages: "No such customer: 'cus_…'". */
+  readonly noun: string;
+  readonly byId = new Map<string, Entry<T>>();
+  private sorted: Entry<T>[] = [];
+  private unsorted = false;
+  private readonly createdOf: (obj: T) => number;
+
+  constructor(noun: string, createdOf: (obj: T) => number) {
+    this.noun = noun;
+    this.createdOf = createdOf;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  insert(obj: T): Entry<T> {
+    const entry: Entry<T> = { obj, created: this.createdOf(obj), seq: ++globalSeq, json: undefined };
+    this.byId.set(obj.id, entry);
+    const last = this.sorted[this.sorted.length - 1];
+    this.sorted.push(entry);
+    // Objects almost always arrive in time order; the rare back-dated one triggers one lazy re-sort.
+    if (last && last.created > entry.created) this.unsorted = true;
+    return entry;
+  }
+
+  get(id: string): T | undefined {
+    return this.byId.get(id)?.obj;
+  }
+
+  /** Marks an object changed so its cached JSON is rebuilt on the next read. */
+  touch(id: string): void {
+    const e = this.byId.get(id);
+    if (e) e.json = undefined;
+  }
+
+  remove(id: string): void {
+    const e = this.byId.get(id);
+    if (!e) return;
+    this.byId.delete(id);
+    const arr = this.entries();
+    const i = indexOf(arr, e);
+    if (i >= 0) arr.splice(i, 1);
+  }
+
+  json(entry: Entry<T>): string {
+    if (entry.json === undefined) entry.json = JSON.stringify(entry.obj);
+    return entry.json;
+  }
+
+  jsonOf(id: string): string | undefined {
+    const e = this.byId.get(id);
+    return e ? this.json(e) : undefined;
+  }
+
+  /** Entries ascending by (created, seq). */
+  entries(): Entry<T>[] {
+    if (this.unsorted) {
+      this.sorted.sort(compare);
+      this.unsorted = false;
+    }
+    return this.sorted;
+  }
+
+  all(): T[] {
+    return this.entries().map((e) => e.obj);
+  }
+}
+
+export function compare<T>(a: Entry<T>, b: Entry<T>): number {
+  return a.created - b.created || a.seq - b.seq;
+}
+
+/** Position of an entry in a sorted array, or -1. */
+export function indexOf<T>(arr: Entry<T>[], e: Entry<T>): number {
+  let lo = 0;
+  let hi = arr.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compare(arr[mid]!, e);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** First index whose created is >= t. */
+export function lowerBound<T>(arr: Entry<T>[], t: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]!.created < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
