@@ -46,7 +46,8 @@ function assertMinor(minor: number | bigint): bigint {
 
 /** Exact major-unit decimal string: toMajor(4500, 'eur') = "45.00", toMajor(10000, 'jpy') = "10000". */
 export function toMajor(minor: number | bigint, currency: string): string {
-  return toFixedExact(rat(assertMinor(minor)), currencyExponent(currency));
+  const exponent = currencyExponent(currency);
+  return toFixedExact(rat(assertMinor(minor), 10n ** BigInt(exponent)), exponent);
 }
 
 /** Major units (a decimal string, or a number read through its shortest decimal form) to an integer
