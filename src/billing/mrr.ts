@@ -4,14 +4,17 @@
 import {
   add,
   ceil,
+  cmp,
   div,
   floor,
+  isZero,
   max,
   sub as minus,
   mul,
   parseDecimal,
   type Rational,
   rat,
+  sum,
   toSafeInteger,
   ZERO,
 } from './rational.ts';
@@ -153,6 +156,13 @@ function amountOffMonthly(
   return total;
 }
 
+/** A subscription-level coupon restricted by applies_to.products affects only those products' items. */
+function appliesTo(d: BillingDiscount, item: BillingItem): boolean {
+  const products = d.appliesToProductIds;
+  if (!products || products.length === 0) return true;
+  return item.price.productId != null && products.includes(item.price.productId);
+}
+
 /** Exact (unrounded) MRR of a subscription, with the per-item breakdown. */
 export function subscriptionMrrExact(
   sub: BillingSubscription,
@@ -160,9 +170,8 @@ export function subscriptionMrrExact(
 ): { total: Rational; items: { itemId: string; priceId: string; counted: boolean; mrr: Rational }[] } {
   const counts = subscriptionCounts(sub, now);
   const subDiscounts = sub.discounts.filter((d) => discountInEffect(d, now));
-  const subFactor = percentFactor(subDiscounts);
   const items = [];
-  let total = ZERO;
+  const nets: { item: BillingItem; net: Rational }[] = [];
   let billing: { interval: BillingPrice['interval']; count: number } | null = null;
   for (const item of sub.items) {
     const counted = counts && isRecurringLicensed(item);
@@ -174,18 +183,28 @@ export function subscriptionMrrExact(
     billing ??= { interval, count: intervalCount };
     const itemDiscounts = item.discounts.filter((d) => discountInEffect(d, now));
     const monthly = normaliseToMonth(periodAmount(item.price, item.quantity), interval, intervalCount);
-    const afterPercent = mul(mul(monthly, percentFactor(itemDiscounts)), subFactor);
-    const afterItemAmountOff = max(
-      minus(afterPercent, amountOffMonthly(itemDiscounts, sub, interval, intervalCount)),
-      ZERO,
+    const percent = mul(
+      percentFactor(itemDiscounts),
+      percentFactor(subDiscounts.filter((d) => appliesTo(d, item))),
     );
+    const afterPercent = mul(monthly, percent);
+    const itemAmountOff = amountOffMonthly(itemDiscounts, sub, interval, intervalCount);
     items.push({ itemId: item.id, priceId: item.price.id, counted, mrr: afterPercent });
-    total = add(total, afterItemAmountOff);
+    nets.push({ item, net: max(minus(afterPercent, itemAmountOff), ZERO) });
   }
   if (billing) {
-    total = max(minus(total, amountOffMonthly(subDiscounts, sub, billing.interval, billing.count)), ZERO);
+    // Each subscription-level amount_off comes off the items it applies to, never below 0.
+    for (const d of subDiscounts) {
+      let left = amountOffMonthly([d], sub, billing.interval, billing.count);
+      for (const entry of nets) {
+        if (isZero(left) || !appliesTo(d, entry.item)) continue;
+        const taken = cmp(left, entry.net) <= 0 ? left : entry.net;
+        entry.net = minus(entry.net, taken);
+        left = minus(left, taken);
+      }
+    }
   }
-  return { total, items };
+  return { total: sum(nets.map((e) => e.net)), items };
 }
 
 /** MRR of one subscription at `now` (Unix seconds): integer minor units of its currency. */

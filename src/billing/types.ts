@@ -29,6 +29,8 @@ export interface BillingDiscount {
   duration: 'forever' | 'once' | 'repeating';
   /** discount.end: when a repeating discount stops applying; null for forever and once */
   end: number | null;
+  /** coupon.applies_to.products: when set, a subscription-level discount affects only these products */
+  appliesToProductIds?: string[] | null;
 }
 
 export interface BillingTier {
@@ -59,6 +61,8 @@ export interface BillingPrice {
   tiers: BillingTier[];
   /** price.transform_quantity */
   transformQuantity: { divideBy: number; round: 'up' | 'down' } | null;
+  /** price.product, for coupons restricted by applies_to */
+  productId?: string | null;
   /** product name, for messages and the timeline (optional) */
   productName?: string | null;
 }
