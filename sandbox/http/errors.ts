@@ -36,7 +36,13 @@ export class ApiError extends Error {
 
   body(requestId: string): string {
     return JSON.stringify({
-      error: { ...this.fields, message: this.message, request_log_url: null, type: this.type, request_id: requestId },
+      error: {
+        ...this.fields,
+        message: this.message,
+        request_log_url: null,
+        type: this.type,
+        request_id: requestId,
+      },
     });
   }
 }

@@ -174,14 +174,21 @@ export function addMonths(unix: number, months: number): number {
   const d = new Date(unix * 1000);
   const day = d.getUTCDate();
   const target = new Date(
-    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+    Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + months,
+      1,
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+    ),
   );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(day, lastDay));
   return Math.floor(target.getTime() / 1000);
 }
 
-export function addInterval(unix: number, interval: 'day' | 'week' | 'month' | 'year', count: number): number {
+export function addInterval(unix: number, interval: string, count: number): number {
   if (interval === 'day') return unix + 86400 * count;
   if (interval === 'week') return unix + 7 * 86400 * count;
   if (interval === 'month') return addMonths(unix, count);

@@ -28,7 +28,12 @@ export function newCustomer(p: NewCustomer): Customer {
     discount: null,
     email: p.email,
     invoice_prefix: p.invoicePrefix,
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
     livemode: false,
     metadata: p.metadata ?? {},
     name: p.name,

@@ -16,7 +16,7 @@ export type NewInvoice = {
   currency: string;
   subscription: string | null;
   billingReason: Invoice['billing_reason'];
-  collectionMethod: 'charge_automatically' | 'send_invoice';
+  collectionMethod: Invoice['collection_method'];
   dueDate: number | null;
   periodStart: number;
   periodEnd: number;

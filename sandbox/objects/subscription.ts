@@ -77,7 +77,13 @@ export function newSubscription(p: NewSubscription): Subscription {
     description: p.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: itemsList(p.id, p.items),
     latest_invoice: null,
     livemode: false,
@@ -100,7 +106,9 @@ export function newSubscription(p: NewSubscription): Subscription {
     test_clock: null,
     transfer_data: null,
     trial_end: p.trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' },
+    },
     trial_start: p.trialStart,
   };
 }

@@ -8,10 +8,10 @@ export type Wire<T> = T extends Stripe.Decimal
   : T extends string | number | boolean | null | undefined
     ? T
     : T extends (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
+      ? Wire<U>[]
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
 
 export type Customer = Wire<Stripe.Customer>;
 export type Product = Wire<Stripe.Product>;
@@ -42,6 +42,10 @@ export type Metadata = Record<string, string>;
 export type StoredEvent = { id: string; type: string; created: number; json: string };
 
 /** A list object as nested inside another object (`invoice.lines`, `subscription.items`). */
-export function nestedList<T>(url: string, all: T[], max = 10): { object: 'list'; data: T[]; has_more: boolean; url: string } {
+export function nestedList<T>(
+  url: string,
+  all: T[],
+  max = 10,
+): { object: 'list'; data: T[]; has_more: boolean; url: string } {
   return { object: 'list', data: all.slice(0, max), has_more: all.length > max, url };
 }

@@ -12,10 +12,12 @@ export class Family<T extends { id: string }> {
   private sorted: Entry<T>[] = [];
   private unsorted = false;
   private readonly createdOf: (obj: T) => number;
+  private readonly serialize: (obj: T) => string;
 
-  constructor(noun: string, createdOf: (obj: T) => number) {
+  constructor(noun: string, createdOf: (obj: T) => number, serialize: (obj: T) => string = JSON.stringify) {
     this.noun = noun;
     this.createdOf = createdOf;
+    this.serialize = serialize;
   }
 
   get size(): number {
@@ -52,7 +54,7 @@ export class Family<T extends { id: string }> {
   }
 
   json(entry: Entry<T>): string {
-    if (entry.json === undefined) entry.json = JSON.stringify(entry.obj);
+    if (entry.json === undefined) entry.json = this.serialize(entry.obj);
     return entry.json;
   }
 

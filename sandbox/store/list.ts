@@ -29,7 +29,10 @@ export function parseListQuery(form: Form): ListQuery {
   const startingAfter = str(form, 'starting_after') || undefined;
   const endingBefore = str(form, 'ending_before') || undefined;
   if (startingAfter && endingBefore) {
-    throw invalid('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+    throw invalid(
+      'You may only specify one of these parameters: ending_before, starting_after.',
+      'ending_before',
+    );
   }
   return { limit, startingAfter, endingBefore, created: parseCreated(form, 'created') };
 }
@@ -103,7 +106,10 @@ function cursorIndex<T extends { id: string }>(
 }
 
 /** Pages a plain array kept in display order (invoice lines, subscription items). */
-export function paginateArray<T extends { id: string }>(items: T[], q: ListQuery): { data: T[]; hasMore: boolean } {
+export function paginateArray<T extends { id: string }>(
+  items: T[],
+  q: ListQuery,
+): { data: T[]; hasMore: boolean } {
   let start = 0;
   let end = items.length;
   if (q.startingAfter) {

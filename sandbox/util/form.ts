@@ -46,7 +46,13 @@ export function parseForm(body: string): Form {
 
 type Container = { [key: string]: unknown };
 
-function assign(root: Container, parts: string[], value: string, fullKey: string, arrays: WeakSet<object>): void {
+function assign(
+  root: Container,
+  parts: string[],
+  value: string,
+  fullKey: string,
+  arrays: WeakSet<object>,
+): void {
   let node: Container = root;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;

@@ -29,7 +29,8 @@ export function int(form: Form, key: string, min = -Infinity, max = Infinity): n
 export function num(form: Form, key: string): number | undefined {
   const v = form[key];
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || !Number.isFinite(Number(v))) throw invalid(`Invalid decimal: ${String(v)}`, key);
+  if (typeof v !== 'string' || !Number.isFinite(Number(v)))
+    throw invalid(`Invalid decimal: ${String(v)}`, key);
   return Number(v);
 }
 

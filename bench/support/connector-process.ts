@@ -1,0 +1,92 @@
+// The connector side of the backfill benchmark, in its own process so its peak RSS is its own:
+// opens the store, saves the headless connector, backfills, and prints one JSON line with the
+// result, the peak RSS and a per-second timeline (requests per endpoint, endpoints with work).
+//
+//   node bench/support/connector-process.ts '{"apiBase":…,"apiKey":…,"rps":100,"dataDir"|"databaseUrl"…}'
+import { saveConnector } from '../../src/connector/connectors.ts';
+import { createVault } from '../../src/connector/vault.ts';
+import { openDb } from '../../src/db/client.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { createStripeClient } from '../../src/stripe/client.ts';
+import { backfill } from '../../src/sync/backfill.ts';
+import type { SyncProgress } from '../../src/sync/progress.ts';
+
+interface Args {
+  apiBase: string;
+  apiKey: string;
+  rps: number;
+  dataDir?: string;
+  databaseUrl?: string;
+  schema?: string;
+  workers?: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+const db = await openDb(
+  args.databaseUrl
+    ? { databaseUrl: args.databaseUrl, schema: args.schema, poolSize: 10 }
+    : { dataDir: args.dataDir },
+);
+await migrate(db);
+const vault = createVault(Buffer.alloc(32, 7));
+const connector = await saveConnector(db, vault, {
+  id: 'conn_default',
+  workspaceId: 'default',
+  apiKey: args.apiKey,
+  apiBase: args.apiBase,
+  rateLimitRps: args.rps,
+});
+const client = createStripeClient({
+  apiKey: args.apiKey,
+  apiBase: args.apiBase,
+  rateLimitRps: args.rps,
+  connectorId: connector.id,
+});
+
+// Once a second: requests sent per endpoint (429s apart), and which endpoints still had work.
+const timeline: {
+  t: number;
+  byEndpoint: Record<string, { ok: number; limited: number }>;
+  active: string[];
+}[] = [];
+let last = client.stats.snapshot();
+let latest: SyncProgress | null = null;
+const started = performance.now();
+const sampler = setInterval(() => {
+  const now = client.stats.snapshot();
+  const byEndpoint: Record<string, { ok: number; limited: number }> = {};
+  for (const [ep, s] of Object.entries(now.byEndpoint)) {
+    const before = last.byEndpoint[ep] ?? { requests: 0, errors: 0 };
+    const sent = s.requests - before.requests;
+    const failed = s.errors - before.errors;
+    if (sent > 0) byEndpoint[ep] = { ok: sent - failed, limited: failed };
+  }
+  timeline.push({
+    t: Math.round(performance.now() - started),
+    byEndpoint,
+    active: latest?.activeEndpoints ?? [],
+  });
+  last = now;
+}, 1000);
+
+const result = await backfill({
+  db,
+  client,
+  scope: { workspaceId: 'default', connectorId: connector.id },
+  workers: args.workers,
+  onProgress: (p) => {
+    latest = p;
+  },
+});
+clearInterval(sampler);
+await db.close();
+process.stdout.write(
+  `${JSON.stringify({
+    result,
+    stats: client.stats.snapshot(),
+    endpointRates: client.endpointLimits.rates(),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    timeline,
+  })}\n`,
+);
+process.exit(0);

@@ -1,0 +1,38 @@
+// Shared shapes of answers: one object (cached JSON unless expanded) and one list page.
+import { notFound } from '../http/errors.ts';
+import type { Ctx, Reply } from '../http/router.ts';
+import { expandJson } from '../store/expand.ts';
+import type { Family } from '../store/family.ts';
+import { listJson, paginate, parseListQuery } from '../store/list.ts';
+
+export function getOr404<T extends { id: string }>(family: Family<T>, id: string, param = 'id'): T {
+  const obj = family.get(id);
+  if (!obj) throw notFound(family.noun, id, param);
+  return obj;
+}
+
+export function objectReply<T extends { id: string }>(ctx: Ctx, family: Family<T>, id: string): Reply {
+  const json = family.jsonOf(id);
+  if (json === undefined) throw notFound(family.noun, id);
+  return { status: 200, body: ctx.expand.length ? expandJson(ctx.state, json, ctx.expand) : json };
+}
+
+export function listReply<T extends { id: string }>(
+  ctx: Ctx,
+  family: Family<T>,
+  url: string,
+  filter?: (obj: T) => boolean,
+): Reply {
+  const q = parseListQuery(ctx.form);
+  const page = paginate(family, q, filter);
+  const expand = ctx.expand.filter((p) => p.startsWith('data.')).map((p) => p.slice(5));
+  const jsons = page.entries.map((e) => {
+    const j = family.json(e);
+    return expand.length ? expandJson(ctx.state, j, expand) : j;
+  });
+  return { status: 200, body: listJson(url, jsons, page.hasMore) };
+}
+
+export function deleted(id: string, object: string): Reply {
+  return { status: 200, body: JSON.stringify({ id, object, deleted: true }) };
+}
