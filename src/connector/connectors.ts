@@ -21,6 +21,9 @@ export interface Connector {
   rateLimitRps: number | null;
   connectedAt: Date | null;
   lastEventAt: Date | null;
+  createdAt: Date;
+  /** Masks of the signing secrets accepted now (the current one first, then rolled-out ones). */
+  webhookSecretMasks: string[];
 }
 
 /** A signing secret and, while being rolled out, when it stops being accepted. */
@@ -46,10 +49,15 @@ interface ConnectorRow {
   rate_limit_rps: string | null;
   connected_at: Date | null;
   last_event_at: Date | null;
+  created_at: Date;
+  webhook_secrets_enc: SealedWebhookSecret[];
 }
 
 const COLUMNS =
-  'id, workspace_id, name, status, status_reason, livemode, api_base, api_key_mask, rate_limit_rps, connected_at, last_event_at';
+  'id, workspace_id, name, status, status_reason, livemode, api_base, api_key_mask, rate_limit_rps, connected_at, last_event_at, created_at, webhook_secrets_enc';
+
+const validSecrets = (all: SealedWebhookSecret[], now = new Date()) =>
+  all.filter((s) => !s.expires_at || new Date(s.expires_at) > now);
 
 function toConnector(r: ConnectorRow): Connector {
   return {
@@ -64,6 +72,8 @@ function toConnector(r: ConnectorRow): Connector {
     rateLimitRps: r.rate_limit_rps === null ? null : Number(r.rate_limit_rps),
     connectedAt: r.connected_at,
     lastEventAt: r.last_event_at,
+    createdAt: r.created_at,
+    webhookSecretMasks: validSecrets(r.webhook_secrets_enc ?? []).map((s) => s.mask),
   };
 }
 
@@ -189,5 +199,27 @@ export async function setConnectorStatus(
        connected_at = CASE WHEN $2 = 'connected' AND connected_at IS NULL THEN now() ELSE connected_at END
      WHERE id = $1`,
     [connectorId, status, reason],
+  );
+}
+
+/** Replaces the API key (same Stripe account); every stored row stays. */
+export async function replaceApiKey(
+  q: Queryable,
+  vault: Vault,
+  connectorId: string,
+  apiKey: string,
+): Promise<void> {
+  await q.query(
+    'UPDATE connectors SET api_key_enc = $2, api_key_mask = $3, livemode = $4, updated_at = now() WHERE id = $1',
+    [connectorId, vault.encrypt(apiKey), maskSecret(apiKey), apiKey.includes('_live_')],
+  );
+}
+
+/** Forgets the key and every signing secret: nothing can call Stripe or verify a delivery after this. */
+export async function eraseCredentials(q: Queryable, connectorId: string, reason: string): Promise<void> {
+  await q.query(
+    `UPDATE connectors SET api_key_enc = NULL, api_key_mask = NULL, webhook_secrets_enc = '[]'::jsonb,
+       status = 'not_connected', status_reason = $2, updated_at = now() WHERE id = $1`,
+    [connectorId, reason],
   );
 }
