@@ -16,4 +16,8 @@ export interface AppDeps {
   registry: Registry;
   /** Extra ways to authenticate a request (session cookies); bearer API tokens are built in. */
   authenticators?: Authenticator[];
+  /** Webhook intake, workers and catch-up (src/webhooks); the route builds an intake-only one when absent. */
+  webhooks?: import('../webhooks/service.ts').WebhookService;
+  /** Background backfills (src/sync): POST/GET /api/connectors/:id/sync answer 503 without it. */
+  sync?: import('../sync/runner.ts').SyncRunner;
 }

@@ -1,0 +1,61 @@
+import { type Connector, getConnector, getWebhookSecrets, listConnectors } from '../connector/connectors.ts';
+import type { Vault } from '../connector/vault.ts';
+import type { Queryable } from '../db/client.ts';
+
+/**
+ * The connector and its valid signing secrets, as intake needs them on every delivery. Cached for a
+ * short while so a burst does not read and decrypt per request; a signature that matches none of the
+ * cached secrets always re-reads them first, so a secret added a moment ago is honoured at once.
+ */
+
+export interface IntakeConnector {
+  connector: Connector;
+  secrets: string[];
+}
+
+export interface ConnectorCache {
+  get(connectorId: string, options?: { fresh?: boolean }): Promise<IntakeConnector | null>;
+  /** The deployment's single connector (`POST /webhooks/stripe`): the default workspace's only one. */
+  defaultConnectorId(): Promise<{ id: string } | { error: 'none' | 'several' }>;
+  invalidate(connectorId?: string): void;
+}
+
+export function createConnectorCache(options: {
+  db: Queryable;
+  vault: Vault;
+  ttlMs: number;
+}): ConnectorCache {
+  const entries = new Map<string, { value: IntakeConnector | null; until: number }>();
+  let defaultId: { value: { id: string } | { error: 'none' | 'several' }; until: number } | undefined;
+
+  async function load(connectorId: string): Promise<IntakeConnector | null> {
+    const connector = await getConnector(options.db, connectorId);
+    if (!connector) return null;
+    return { connector, secrets: await getWebhookSecrets(options.db, options.vault, connectorId) };
+  }
+
+  return {
+    async get(connectorId, { fresh = false } = {}) {
+      const hit = entries.get(connectorId);
+      if (!fresh && hit && hit.until > Date.now()) return hit.value;
+      const value = await load(connectorId);
+      entries.set(connectorId, { value, until: Date.now() + options.ttlMs });
+      return value;
+    },
+    async defaultConnectorId() {
+      if (defaultId && defaultId.until > Date.now()) return defaultId.value;
+      const all = await listConnectors(options.db, 'default');
+      const value =
+        all.length === 1
+          ? { id: all[0]!.id }
+          : { error: all.length === 0 ? ('none' as const) : ('several' as const) };
+      defaultId = { value, until: Date.now() + options.ttlMs };
+      return value;
+    },
+    invalidate(connectorId) {
+      if (connectorId) entries.delete(connectorId);
+      else entries.clear();
+      defaultId = undefined;
+    },
+  };
+}
