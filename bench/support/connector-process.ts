@@ -24,7 +24,7 @@ interface Args {
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const db = await openDb(
   args.databaseUrl
-    ? { databaseUrl: args.databaseUrl, schema: args.schema, poolSize: 10 }
+    ? { databaseUrl: args.databaseUrl, schema: args.schema, poolSize: 20 }
     : { dataDir: args.dataDir },
 );
 await migrate(db);
