@@ -50,6 +50,13 @@ export async function applyStripeObject(
   return applyStripeObjects(q, scope, [object], options);
 }
 
+type ParentIds = NonNullable<ApplyOptions['parent']>;
+
+interface PendingRow {
+  object: StripeObject;
+  parent?: ParentIds;
+}
+
 export async function applyStripeObjects(
   q: Queryable,
   scope: ObjectScope,
@@ -57,41 +64,38 @@ export async function applyStripeObjects(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], stale: [], unknown: 0 };
-  const byFamily = new Map<FamilySpec, Map<string, StripeObject>>();
-  const nested: { spec: FamilySpec; parentId: string; items: StripeObject[] }[] = [];
+  // One upsert per family for the whole batch, inline nested lists included: a page of 100
+  // invoices is two statements, not 101 (measured: per-invoice line inserts tripled apply time).
+  const byFamily = new Map<FamilySpec, Map<string, PendingRow>>();
+  const add = (spec: FamilySpec, row: PendingRow) => {
+    const group = byFamily.get(spec) ?? new Map<string, PendingRow>();
+    byFamily.set(spec, group);
+    // Later entries for the same id win within one batch (one upsert may touch a row once).
+    group.set(row.object.id, row);
+  };
   for (const object of objects) {
     const spec = familyOfObject(object);
     if (!spec) {
       result.unknown++;
       continue;
     }
-    // Later entries for the same id win within one batch (one upsert may touch a row once).
-    const group = byFamily.get(spec) ?? new Map<string, StripeObject>();
-    byFamily.set(spec, group);
-    group.set(object.id, object);
+    add(spec, { object, parent: options.parent });
     for (const n of spec.nested ?? []) {
       const list = object[n.field];
-      if (isObject(list) && Array.isArray(list.data)) {
-        nested.push({ spec: familySpec(n.family), parentId: object.id, items: list.data as StripeObject[] });
-      }
+      if (!isObject(list) || !Array.isArray(list.data)) continue;
+      const childSpec = familySpec(n.family);
+      const parent =
+        n.family === 'invoice_line_items' ? { invoice_id: object.id } : { subscription_id: object.id };
+      for (const child of list.data as StripeObject[]) add(childSpec, { object: child, parent });
     }
   }
   for (const [spec, group] of byFamily) {
     const rows = [...group.values()];
-    const stubs = rows.filter((o) => o.deleted === true);
-    const full = rows.filter((o) => o.deleted !== true);
+    const full = rows.filter((r) => r.object.deleted !== true);
     if (full.length > 0) await upsert(q, spec, scope, full, options, result);
-    for (const stub of stubs) await markDeleted(q, spec, scope, stub, options.sourceTs, result);
-  }
-  for (const n of nested) {
-    if (n.items.length === 0) continue;
-    const parentColumn = n.spec.family === 'invoice_line_items' ? 'invoice_id' : 'subscription_id';
-    const sub = await applyStripeObjects(q, scope, n.items, {
-      sourceTs: options.sourceTs,
-      parent: { [parentColumn]: n.parentId },
-    });
-    result.applied.push(...sub.applied);
-    result.stale.push(...sub.stale);
+    for (const stub of rows.filter((r) => r.object.deleted === true)) {
+      await markDeleted(q, spec, scope, stub.object, options.sourceTs, result);
+    }
   }
   return result;
 }
@@ -124,25 +128,24 @@ async function upsert(
   q: Queryable,
   spec: FamilySpec,
   scope: ObjectScope,
-  objects: StripeObject[],
+  rows: PendingRow[],
   options: ApplyOptions,
   result: ApplyResult,
 ): Promise<void> {
   const params: unknown[] = [];
   const described: AppliedObject[] = [];
-  for (const raw of objects) {
-    const o = redactObject(raw) as StripeObject;
+  for (const row of rows) {
+    const o = redactObject(row.object) as StripeObject;
     const common = commonColumns(spec, o);
-    const extra = Object.entries(spec.columns).map(([col, read]) => {
-      const parentValue = options.parent?.[col as keyof NonNullable<ApplyOptions['parent']>];
-      return read(o) ?? parentValue ?? null;
-    });
+    const extra = Object.entries(spec.columns).map(
+      ([col, read]) => read(o) ?? row.parent?.[col as keyof ParentIds] ?? null,
+    );
     params.push(scope.workspaceId, scope.connectorId, o.id, ...COMMON.map((c) => common[c]), ...extra);
     params.push(JSON.stringify(o), options.sourceTs, options.deleted === true);
     described.push({ family: spec.family, id: o.id, customerId: common.customer_id });
   }
-  const { rows } = await q.query<{ id: string }>(upsertSql(spec, objects.length), params);
-  const changed = new Set(rows.map((r) => r.id));
+  const returned = await q.query<{ id: string }>(upsertSql(spec, rows.length), params);
+  const changed = new Set(returned.rows.map((r) => r.id));
   for (const d of described) (changed.has(d.id) ? result.applied : result.stale).push(d);
 }
 
