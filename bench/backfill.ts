@@ -62,6 +62,8 @@ interface ConnectorRun {
   stats: { requests: number; rateLimited: number; retries: number };
   endpointRates: Record<string, number>;
   maxRssMB: number;
+  /** The accounts recompute that follows every backfill (runner and CLI). */
+  recompute?: { accounts: number; elapsed_ms: number };
   timeline: { t: number; byEndpoint: Record<string, { ok: number; limited: number }>; active: string[] }[];
 }
 
@@ -121,6 +123,7 @@ function summary(run: ConnectorRun) {
     http_429: run.stats.rateLimited,
     retries: run.stats.retries,
     peak_rss_mb: run.maxRssMB,
+    recompute: run.recompute,
   };
 }
 

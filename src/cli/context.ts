@@ -13,8 +13,10 @@ export async function withStore<T>(
   flags: ConfigInput,
   command: string,
   fn: (ctx: CommandContext) => Promise<T>,
+  /** The environment to read (tests running a command in-process pass their own). */
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<T> {
-  const config = resolveConfig(flags);
+  const config = resolveConfig(flags, env);
   const store = await openStore(config, command);
   try {
     const vault = createVault(loadMasterKey(config));

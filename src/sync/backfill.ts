@@ -4,6 +4,7 @@ import { type Family, familySpec } from '../store/families.ts';
 import type { ConnectorStripe } from '../stripe/client.ts';
 import { StripeRequestError } from '../stripe/errors.ts';
 import { FAMILY_PERMISSION, REQUIRED_PERMISSIONS } from '../stripe/permissions.ts';
+import { abortable } from './abortable.ts';
 import {
   createRun,
   finishRun,
@@ -85,7 +86,10 @@ async function startOrResume(options: BackfillOptions): Promise<{ run: SyncRun; 
   }
   // One cheap call fixes the run's upper bound on Stripe's own clock (the Date header) and fails
   // fast on a wrong key before anything is written.
-  const probe = await client.list('/v1/customers', { limit: 1 }, { signal: options.signal });
+  const probe = await abortable(
+    client.list('/v1/customers', { limit: 1 }, { signal: options.signal }),
+    options.signal,
+  );
   const upperBound = Math.floor(probe.sourceTs / 1000) + 1;
   const ranges = [
     ...listedFamilies(options.families).map((f) => ({ family: f.family, gte: 0, lt: upperBound })),

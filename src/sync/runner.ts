@@ -4,6 +4,7 @@ import type { Vault } from '../connector/vault.ts';
 import type { Db } from '../db/client.ts';
 import { type ConnectorStripe, createStripeClient } from '../stripe/client.ts';
 import { StripeRequestError } from '../stripe/errors.ts';
+import { recomputeAfterSync, recordSyncFailure } from './after-run.ts';
 import { type BackfillResult, backfill } from './backfill.ts';
 import { latestRun } from './checkpoints.ts';
 import type { SyncProgress } from './progress.ts';
@@ -27,6 +28,8 @@ export interface SyncStatus {
   running: boolean;
   progress: SyncProgress | null;
   last: LastSync | null;
+  /** Accounts recomputed after this process's last finished sync of the connector (null: none yet). */
+  recomputed_accounts: number | null;
 }
 
 export interface SyncRunner {
@@ -35,7 +38,14 @@ export interface SyncRunner {
   status(connectorId: string): Promise<SyncStatus>;
   /** Waits for the connector's running sync, if any (tests, shutdown). */
   wait(connectorId: string): Promise<void>;
-  /** Stops every running sync cleanly (checkpoints kept) and waits for them. */
+  /**
+   * Stops the connector's running sync, if any, and resolves once nothing more of it will be
+   * written (disconnect). The run is left interrupted: the next sync resumes it.
+   */
+  stop(connectorId: string): Promise<void>;
+  /** Stops every running sync the same way (server shutdown). */
+  stopAll(): Promise<void>;
+  /** Same as stopAll (kept for callers written before it). */
   close(): Promise<void>;
   /** The connector's shared client (its one rate budget), for other parts that call Stripe. */
   clientFor(connectorId: string): Promise<ConnectorStripe>;
@@ -64,6 +74,7 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
   const { db, vault } = options;
   const running = new Map<string, Running>();
   const clients = new Map<string, { key: string; client: ConnectorStripe }>();
+  const recomputed = new Map<string, number>();
 
   async function clientFor(connectorId: string): Promise<ConnectorStripe> {
     if (options.clientFor) {
@@ -93,35 +104,84 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
     return client;
   }
 
-  return {
-    clientFor,
-    async start(connectorId) {
-      if (running.has(connectorId)) return { started: false };
-      const connector = await getConnector(db, connectorId);
-      if (!connector) throw new Error(`No connector ${connectorId}`);
-      const client = await clientFor(connectorId);
-      const controller = new AbortController();
-      const entry: Running = { controller, progress: null, done: Promise.resolve() };
-      running.set(connectorId, entry);
-      entry.done = backfill({
+  /** One sync, then its accounts' figures; never rejects (the outcome is recorded on the run). */
+  async function runSync(
+    entry: Running,
+    scope: { workspaceId: string; connectorId: string },
+    client: ConnectorStripe,
+  ): Promise<void> {
+    const { signal } = entry.controller;
+    if (signal.aborted) return;
+    try {
+      await backfill({
         db,
         client,
-        scope: { workspaceId: connector.workspaceId, connectorId },
-        signal: controller.signal,
+        scope,
+        signal,
         workers: options.workers,
         onProgress: (p) => {
           entry.progress = p;
         },
-      })
-        .then(
-          () => {},
-          // The outcome (failed, interrupted) is recorded on the run; status() reads it from there.
-          (error: unknown) => {
-            if (!(error instanceof StripeRequestError) && !controller.signal.aborted)
-              process.emitWarning(`Sync of ${connectorId} stopped: ${(error as Error).message}`);
-          },
-        )
-        .finally(() => running.delete(connectorId));
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      await recordSyncFailure(db, scope.connectorId, error).catch(() => {});
+      if (!(error instanceof StripeRequestError))
+        process.emitWarning(`Sync of ${scope.connectorId} stopped: ${(error as Error).message}`);
+      return;
+    }
+    if (signal.aborted) return;
+    try {
+      const r = await recomputeAfterSync(db, scope);
+      recomputed.set(scope.connectorId, r.accounts);
+    } catch (error) {
+      // The synced data is stored either way; the figures catch up at the next recompute.
+      process.emitWarning(
+        `Accounts of ${scope.connectorId} were not recomputed after the sync: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  async function stop(connectorId: string): Promise<void> {
+    const r = running.get(connectorId);
+    if (!r) return;
+    r.controller.abort(new Error('Sync stopped'));
+    await r.done;
+  }
+
+  async function stopAll(): Promise<void> {
+    await Promise.all([...running.keys()].map(stop));
+  }
+
+  return {
+    clientFor,
+    stop,
+    stopAll,
+    close: stopAll,
+    async start(connectorId) {
+      if (running.has(connectorId)) return { started: false };
+      const controller = new AbortController();
+      // Reserved before the first await, so two concurrent starts cannot both run, and `done`
+      // exists at once, so a stop() in this window still waits for whatever follows.
+      const finished = Promise.withResolvers<void>();
+      const entry: Running = { controller, progress: null, done: finished.promise };
+      running.set(connectorId, entry);
+      let scope: { workspaceId: string; connectorId: string };
+      let client: ConnectorStripe;
+      try {
+        const connector = await getConnector(db, connectorId);
+        if (!connector) throw new Error(`No connector ${connectorId}`);
+        scope = { workspaceId: connector.workspaceId, connectorId };
+        client = await clientFor(connectorId);
+      } catch (error) {
+        running.delete(connectorId);
+        finished.resolve();
+        throw error;
+      }
+      void runSync(entry, scope, client).finally(() => {
+        running.delete(connectorId);
+        finished.resolve();
+      });
       return { started: true };
     },
     async status(connectorId) {
@@ -137,14 +197,15 @@ export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
             error: run.error ? { kind: run.errorKind, message: run.error } : null,
           }
         : null;
-      return { running: r !== undefined, progress: r?.progress ?? null, last };
+      return {
+        running: r !== undefined,
+        progress: r?.progress ?? null,
+        last,
+        recomputed_accounts: recomputed.get(connectorId) ?? null,
+      };
     },
     async wait(connectorId) {
       await running.get(connectorId)?.done;
-    },
-    async close() {
-      for (const r of running.values()) r.controller.abort(new Error('Server shutting down'));
-      await Promise.all([...running.values()].map((r) => r.done));
     },
   };
 }

@@ -19,6 +19,9 @@ const forwarder: SyncRunner = {
   start: (id) => need().start(id),
   status: (id) => need().status(id),
   wait: (id) => need().wait(id),
+  // Before the server started there is nothing to stop.
+  stop: (id) => runner?.stop(id) ?? Promise.resolve(),
+  stopAll: () => runner?.stopAll() ?? Promise.resolve(),
   close: () => runner?.close() ?? Promise.resolve(),
   clientFor: (id) => need().clientFor(id),
 };

@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.ts';
+import { register, runSync, type SyncFlags, syncJson } from '../../src/cli/commands/sync.ts';
+import { ConfigError } from '../../src/config/config.ts';
 import { openDb } from '../../src/db/client.ts';
 import { FAMILIES } from '../../src/store/families.ts';
 import { REVOKED_KEY_MESSAGE } from '../../src/stripe/errors.ts';
@@ -12,11 +15,14 @@ import { startTestAccount, type TestAccount } from './account.ts';
 /**
  * `atlas-stripe sync` as a user runs it: a real child process on a PGlite data folder, against the
  * sandbox over HTTP. Every failure must exit with the documented code and message and leave what
- * was stored intact; an interrupted sync must resume.
+ * was stored intact; an interrupted sync must resume. A child process costs seconds (Node and
+ * PGlite start), so only what needs one (exit codes, signals, printed output) spawns; the runs
+ * that only have to store and resume call the same command code in-process.
  */
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
-const ENV: NodeJS.ProcessEnv = { ...process.env, ATLAS_SECRET_KEY: Buffer.alloc(32, 9).toString('hex') };
+const SECRET = Buffer.alloc(32, 9).toString('hex');
+const ENV: NodeJS.ProcessEnv = { ...process.env, ATLAS_SECRET_KEY: SECRET };
 for (const k of [
   'ATLAS_DATA_DIR',
   'DATABASE_URL',
@@ -25,6 +31,10 @@ for (const k of [
   'ATLAS_RATE_LIMIT',
 ])
   delete ENV[k];
+
+/** The command in this process, reading only the master key from its environment. */
+const syncHere = (flags: Omit<SyncFlags, 'workspace'>) =>
+  runSync({ workspace: 'default', json: true, ...flags }, { env: { ATLAS_SECRET_KEY: SECRET } });
 
 interface Run {
   code: number | null;
@@ -55,8 +65,11 @@ function cli(
     });
     options.onSpawn?.(child);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    spawns++;
   });
 }
+
+let spawns = 0;
 
 const json = (run: Run) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 
@@ -82,13 +95,26 @@ async function storeState(dataDir: string) {
          (SELECT count(*)::int FROM sync_ranges r WHERE r.run_id = s.id) AS total
        FROM sync_runs s ORDER BY s.started_at`,
     );
-    return { counts, runs };
+    const { rows: apiErrors } = await db.query<{ kind: string; count: number }>(
+      'SELECT kind, count FROM connector_api_errors ORDER BY kind',
+    );
+    // Pages and customers' payment methods committed: what a resume must not ask again.
+    const { rows: work } = await db.query<{ committed: number }>(
+      `SELECT (SELECT coalesce(sum(pages), 0)::int FROM sync_ranges)
+            + (SELECT count(*)::int FROM sync_seen WHERE children_done) AS committed`,
+    );
+    const { rows: posture } = await db.query<{ accounts: number; paying: number }>(
+      `SELECT count(*)::int AS accounts, count(*) FILTER (WHERE mrr_reporting > 0)::int AS paying
+       FROM account_posture WHERE connector_id = 'conn_default'`,
+    );
+    return { counts, runs, apiErrors, committed: work[0]!.committed, posture: posture[0]! };
   } finally {
     await db.close();
   }
 }
 
-// Each run is a fresh Node process opening a PGlite folder: seconds each on a busy machine.
+// Each run is a fresh Node process opening a PGlite folder, and each storeState() opens one too:
+// seconds each on a busy machine, so states are read once and reused.
 describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
   let account: TestAccount;
   const dirs: string[] = [];
@@ -113,30 +139,30 @@ describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
     dir,
   ];
 
+  const flagsFor = (dir: string, key = account.sandbox.secretKey) => ({
+    apiBase: account.sandbox.apiBase,
+    apiKey: key,
+    dataDir: dir,
+  });
+
   let synced: string;
+  let syncedState: Awaited<ReturnType<typeof storeState>>;
   let fullRequests = 0;
-  it('backfills and prints one JSON result', async () => {
+  it('backfills every family, proves it, and recomputes the accounts', async () => {
     synced = newDir();
-    const run = await cli([...base(synced), '--json', '--workers', '1']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const out = json(run);
+    const out = syncJson(await syncHere({ ...flagsFor(synced), workers: 1 }));
     expect(out).toMatchObject({ complete: true, resumed: false });
-    const families = out.families as Record<string, { stored: number; listed: number }>;
-    expect(Object.keys(families)).toEqual(
+    expect(Object.keys(out.families)).toEqual(
       expect.arrayContaining(['customers', 'payment_methods', 'invoice_line_items']),
     );
-    for (const f of Object.values(families)) expect(f.stored).toBe(f.listed);
-    expect(families.customers!.stored).toBe(account.sandbox.admin.counts().customers);
-    for (const k of [
-      'requests',
-      'elapsed_ms',
-      'requests_per_second',
-      'rate_budget_rps',
-      'budget_utilization',
-    ])
-      expect(typeof out[k]).toBe('number');
-    fullRequests = out.requests as number;
+    for (const f of Object.values(out.families)) expect(f.stored).toBe(f.listed);
+    expect(out.families.customers!.stored).toBe(account.sandbox.admin.counts().customers);
+    fullRequests = out.requests;
+    // Health shows right after the first sync: every customer's account has stored figures.
+    expect(out.recomputed_accounts).toBeGreaterThan(0);
+    syncedState = await storeState(synced);
+    expect(syncedState.posture.accounts).toBe(out.recomputed_accounts);
+    expect(syncedState.posture.paying).toBeGreaterThan(0);
   });
 
   it('resumes after being killed mid-way (SIGKILL), without re-reading finished ranges', async () => {
@@ -149,22 +175,29 @@ describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
     expect(after.runs).toHaveLength(1);
     expect(after.runs[0]!.done).toBeGreaterThan(0);
     expect(after.runs[0]!.done).toBeLessThan(after.runs[0]!.total);
-    const db = await openDb({ dataDir: join(dir, 'pg') });
-    const { rows } = await db.query<{ pages: number; children: number }>(
-      `SELECT (SELECT coalesce(sum(pages), 0)::int FROM sync_ranges) AS pages,
-              (SELECT count(*)::int FROM sync_seen WHERE children_done) AS children`,
-    );
-    await db.close();
-    const committed = rows[0]!.pages + rows[0]!.children;
+    const { committed } = after;
     expect(committed).toBeGreaterThan(0);
 
+    // The resume is also the check of what `--json` prints: one JSON object, nothing on stderr.
     const resumed = await cli([...base(dir), '--json', '--workers', '1']);
+    expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     const out = json(resumed);
     expect(out).toMatchObject({ complete: true, resumed: true });
+    const families = out.families as Record<string, { stored: number; listed: number }>;
+    for (const f of Object.values(families)) expect(f.stored).toBe(f.listed);
+    for (const k of [
+      'requests',
+      'elapsed_ms',
+      'requests_per_second',
+      'rate_budget_rps',
+      'budget_utilization',
+      'recomputed_accounts',
+    ])
+      expect(typeof out[k]).toBe('number');
     // Only what was not committed is asked again (one page may have been in flight at the kill).
     expect(out.requests as number).toBeLessThanOrEqual(fullRequests - committed + 1);
-    expect((await storeState(dir)).counts).toEqual((await storeState(synced)).counts);
+    expect((await storeState(dir)).counts).toEqual(syncedState.counts);
   });
 
   it('stops cleanly on Ctrl-C (SIGINT), keeping the checkpoint, and resumes', async () => {
@@ -176,18 +209,20 @@ describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
     expect(stopped.stderr).toMatch(/interrupted.*run sync again to resume/i);
     const state = await storeState(dir);
     expect(state.runs[0]!.status).toBe('interrupted');
-    const resumed = await cli([...base(dir), '--json']);
-    expect(json(resumed)).toMatchObject({ complete: true, resumed: true });
+    expect(syncJson(await syncHere(flagsFor(dir)))).toMatchObject({ complete: true, resumed: true });
   });
 
   it('exits 1 with the troubleshooting text for a revoked key, storing nothing new', async () => {
-    const before = await storeState(synced);
+    const before = syncedState;
     const key = account.sandbox.admin.createRestrictedKey({ customers: 'read', events: 'read' });
     account.sandbox.admin.revokeKey(key);
     const run = await cli([...base(synced, key), '--json']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(REVOKED_KEY_MESSAGE);
-    expect(await storeState(synced)).toEqual(before);
+    const after = await storeState(synced);
+    expect({ counts: after.counts, runs: after.runs }).toEqual({ counts: before.counts, runs: before.runs });
+    // The health page's "API errors by kind" counts it.
+    expect(after.apiErrors).toEqual([{ kind: 'authentication', count: 1 }]);
   });
 
   it('exits 1 naming a missing required permission', async () => {
@@ -204,19 +239,23 @@ describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
     expect(run.stderr).toContain('Events read (read_only.events)');
     const state = await storeState(dir);
     expect(state.runs.every((r) => r.status === 'failed')).toBe(true);
+    expect(state.apiErrors).toEqual([{ kind: 'permission', count: 1 }]);
   });
 
   it('answers bad flags with a usage error (exit 2)', async () => {
-    const dir = newDir();
-    const badRate = await cli([...base(dir), '--rate-limit', 'fast']);
-    expect(badRate.code).toBe(2);
-    expect(badRate.stderr).toContain('--rate-limit must be a positive number');
-    const badKey = await cli([...base(dir, 'not-a-key')]);
-    expect(badKey.code).toBe(2);
-    expect(badKey.stderr).toMatch(/must look like sk_test_/);
+    // One child proves the exit code of a usage error found once the store is open.
     const noKey = await cli(['--api-base', account.sandbox.apiBase, '--data-dir', newDir()]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('--api-key is required');
+    // The others are the same kinds of usage error, raised by the parser and the config.
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    register(program);
+    await expect(
+      program.parseAsync(['sync', '--rate-limit', 'fast', '--data-dir', newDir()], { from: 'user' }),
+    ).rejects.toThrow('--rate-limit must be a positive number');
+    const badKey = syncHere(flagsFor(newDir(), 'not-a-key'));
+    await expect(badKey).rejects.toBeInstanceOf(ConfigError);
+    await expect(badKey).rejects.toThrow(/must look like sk_test_/);
   });
 });
 
@@ -245,14 +284,19 @@ describe('atlas-stripe sync when Stripe goes away mid-sync', { timeout: 400_000 
       const state = await storeState(dir);
       expect(state.runs[0]!.status).toBe('failed');
       expect(state.runs[0]!.done).toBeGreaterThan(0);
+      expect(state.apiErrors).toEqual([{ kind: 'connection', count: 1 }]);
       // Stripe is back (same account, same address).
       sandbox = await startSandbox({ ...options, port });
-      const resumed = await cli([...args, '--json']);
-      expect(resumed.code).toBe(0);
-      expect(json(resumed)).toMatchObject({ complete: true, resumed: true });
+      const resumed = await syncHere({ apiBase: sandbox.apiBase, apiKey: sandbox.secretKey, dataDir: dir });
+      expect(syncJson(resumed)).toMatchObject({ complete: true, resumed: true });
     } finally {
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// Each child process costs seconds: this file must not grow new ones without need.
+afterAll(() => {
+  expect(spawns).toBeLessThanOrEqual(7);
 });

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { getApiKey, saveConnector } from '../../connector/connectors.ts';
 import { createStripeClient } from '../../stripe/client.ts';
+import { recomputeAfterSync, recordSyncFailure } from '../../sync/after-run.ts';
 import { type BackfillResult, backfill, SyncStoppedError } from '../../sync/backfill.ts';
 import type { SyncProgress } from '../../sync/progress.ts';
 import { STORE_FLAGS, withStore } from '../context.ts';
@@ -12,7 +13,7 @@ import { exitWithError, nonNegativeInteger, positiveNumber } from '../errors.ts'
  * sets up) and backfills it. Ctrl-C stops cleanly; running it again resumes from the checkpoints.
  */
 
-interface SyncFlags {
+export interface SyncFlags {
   dataDir?: string;
   databaseUrl?: string;
   apiBase?: string;
@@ -61,57 +62,7 @@ export function register(program: Command): void {
       const onSigint = () => controller.abort(new Error('Interrupted (Ctrl-C)'));
       process.once('SIGINT', onSigint);
       try {
-        const result = await withStore(
-          {
-            dataDir: flags.dataDir,
-            databaseUrl: flags.databaseUrl,
-            stripeApiKey: flags.apiKey,
-            stripeApiBase: flags.apiBase,
-            rateLimitRps: flags.rateLimit,
-          },
-          'sync',
-          async ({ config, store, vault }) => {
-            const { rows } = await store.db.query('SELECT 1 FROM workspaces WHERE id = $1', [
-              flags.workspace,
-            ]);
-            if (rows.length === 0) throw new InvalidArgumentError(`No workspace "${flags.workspace}"`);
-            const connectorId = connectorIdFor(flags.workspace);
-            const apiKey =
-              config.stripeApiKey ?? (await getApiKey(store.db, vault, connectorId).catch(() => null));
-            if (!apiKey)
-              throw new InvalidArgumentError(
-                '--api-key is required (no key is saved for this connector yet)',
-              );
-            const connector = await saveConnector(store.db, vault, {
-              id: connectorId,
-              workspaceId: flags.workspace,
-              apiKey,
-              apiBase: config.stripeApiBase ?? null,
-              rateLimitRps: config.rateLimitRps ?? null,
-            });
-            const client = createStripeClient({
-              apiKey,
-              apiBase: config.stripeApiBase,
-              rateLimitRps: config.rateLimitRps,
-              connectorId: connector.id,
-              maxRetries: flags.maxRetries,
-              timeoutMs: flags.timeout,
-            });
-            const bar = flags.json ? undefined : process.stderr.isTTY ? progressBar() : progressLines();
-            try {
-              return await backfill({
-                db: store.db,
-                client,
-                scope: { workspaceId: flags.workspace, connectorId: connector.id },
-                workers: flags.workers || undefined,
-                signal: controller.signal,
-                onProgress: bar?.update,
-              });
-            } finally {
-              bar?.stop();
-            }
-          },
-        );
+        const result = await runSync(flags, { signal: controller.signal });
         printResult(result, flags.json === true);
       } catch (error) {
         if (error instanceof SyncStoppedError) {
@@ -125,6 +76,74 @@ export function register(program: Command): void {
       // An abandoned keep-alive socket must not hold the process open after the answer.
       process.exit(0);
     });
+}
+
+export type SyncCommandResult = BackfillResult & { recomputedAccounts: number };
+
+/**
+ * The command without the process around it (no signals, no exit): the action calls it, and tests
+ * run it in-process where a child process proves nothing more.
+ */
+export async function runSync(
+  flags: SyncFlags,
+  options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+): Promise<SyncCommandResult> {
+  return withStore(
+    {
+      dataDir: flags.dataDir,
+      databaseUrl: flags.databaseUrl,
+      stripeApiKey: flags.apiKey,
+      stripeApiBase: flags.apiBase,
+      rateLimitRps: flags.rateLimit,
+    },
+    'sync',
+    async ({ config, store, vault }) => {
+      const { rows } = await store.db.query('SELECT 1 FROM workspaces WHERE id = $1', [flags.workspace]);
+      if (rows.length === 0) throw new InvalidArgumentError(`No workspace "${flags.workspace}"`);
+      const connectorId = connectorIdFor(flags.workspace);
+      const apiKey = config.stripeApiKey ?? (await getApiKey(store.db, vault, connectorId).catch(() => null));
+      if (!apiKey)
+        throw new InvalidArgumentError('--api-key is required (no key is saved for this connector yet)');
+      const connector = await saveConnector(store.db, vault, {
+        id: connectorId,
+        workspaceId: flags.workspace,
+        apiKey,
+        apiBase: config.stripeApiBase ?? null,
+        rateLimitRps: config.rateLimitRps ?? null,
+      });
+      const client = createStripeClient({
+        apiKey,
+        apiBase: config.stripeApiBase,
+        rateLimitRps: config.rateLimitRps,
+        connectorId: connector.id,
+        maxRetries: flags.maxRetries,
+        timeoutMs: flags.timeout,
+      });
+      const scope = { workspaceId: flags.workspace, connectorId: connector.id };
+      const bar = flags.json ? undefined : process.stderr.isTTY ? progressBar() : progressLines();
+      let result: BackfillResult;
+      try {
+        result = await backfill({
+          db: store.db,
+          client,
+          scope,
+          workers: flags.workers || undefined,
+          signal: options.signal,
+          onProgress: bar?.update,
+        });
+      } catch (error) {
+        // A Stripe failure shows on the connector's health page, as the server's syncs do.
+        if (!options.signal?.aborted) await recordSyncFailure(store.db, connector.id, error);
+        throw error;
+      } finally {
+        bar?.stop();
+      }
+      // Health and MRR are right as soon as the sync ends, without waiting for a webhook.
+      const recomputed = await recomputeAfterSync(store.db, scope);
+      return { ...result, recomputedAccounts: recomputed.accounts };
+    },
+    options.env,
+  );
 }
 
 function progressBar() {
@@ -180,24 +199,29 @@ function progressLines() {
   };
 }
 
-function printResult(result: BackfillResult, json: boolean): void {
+export function syncJson(result: SyncCommandResult) {
   const families = Object.fromEntries(
     Object.entries(result.families).map(([f, c]) => [f, { stored: c.stored, listed: c.listed }]),
   );
+  return {
+    families,
+    requests: result.requests,
+    elapsed_ms: result.elapsed_ms,
+    requests_per_second: result.requests_per_second,
+    rate_budget_rps: result.rate_budget_rps,
+    budget_utilization: result.budget_utilization,
+    complete: result.complete,
+    resumed: result.resumed,
+    deleted: result.deleted,
+    skipped: result.skipped,
+    run_id: result.runId,
+    recomputed_accounts: result.recomputedAccounts,
+  };
+}
+
+function printResult(result: SyncCommandResult, json: boolean): void {
   if (json) {
-    const out = {
-      families,
-      requests: result.requests,
-      elapsed_ms: result.elapsed_ms,
-      requests_per_second: result.requests_per_second,
-      rate_budget_rps: result.rate_budget_rps,
-      budget_utilization: result.budget_utilization,
-      complete: result.complete,
-      resumed: result.resumed,
-      deleted: result.deleted,
-      skipped: result.skipped,
-      run_id: result.runId,
-    };
+    const out = syncJson(result);
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
@@ -209,6 +233,7 @@ function printResult(result: BackfillResult, json: boolean): void {
     `${lines.join('\n')}\n${result.complete ? 'Sync complete' : 'Sync finished INCOMPLETE (see counts above; run sync again)'}: ` +
       `${result.requests} requests in ${(result.elapsed_ms / 1000).toFixed(1)} s ` +
       `(${result.requests_per_second} req/s, ${Math.round(result.budget_utilization * 100)}% of ${result.rate_budget_rps} req/s budget)` +
-      `${result.resumed ? ', resumed' : ''}${result.deleted ? `, ${result.deleted} marked deleted` : ''}.\n`,
+      `${result.resumed ? ', resumed' : ''}${result.deleted ? `, ${result.deleted} marked deleted` : ''}.\n` +
+      `${result.recomputedAccounts} accounts recomputed.\n`,
   );
 }
