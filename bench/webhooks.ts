@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../src/config/config.ts';
-import { startServer } from '../src/server/start-server.ts';
+import { POSTGRES_DEFAULT_WORKERS, startServer } from '../src/server/start-server.ts';
 
 /**
  * `npm run bench -- webhooks [--store pglite|postgres|both] [--duration 10] [--database-url URL]`
  *
- * A running deployment (this process: HTTP, intake, 2 workers) and a load generator in a second
+ * A running deployment (this process: HTTP, intake, the default workers: 2 on PGlite, 4 on PostgreSQL)
+ * and a load generator in a second
  * process (autocannon on loopback, each request a fresh, validly signed event) at fixed rates:
  *   - intake: p50/p99 time to 2xx and the sustained rate, at 500/s (PGlite) and 2,000/s (PostgreSQL);
  *   - processing: event received → object applied, p50/p99, at 200/s.
@@ -151,7 +152,7 @@ async function measureStore(
       dataDir,
       databaseUrl,
       port: 0,
-      workers: 2,
+      workers: kind === 'postgres' ? POSTGRES_DEFAULT_WORKERS : 2,
       logLevel: 'silent',
       demo: false,
       stripeApiKey: 'rk_test_benchmark',

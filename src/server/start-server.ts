@@ -15,7 +15,7 @@ import type { ResyncFamilies } from '../webhooks/catch-up.ts';
 import { createWebhookService, type WebhookService } from '../webhooks/service.ts';
 import type { WebhookSettings } from '../webhooks/settings.ts';
 import { createLogger, loggerOptions } from './logger.ts';
-import { type ClientFor, connectorClients } from './stripe-clients.ts';
+import { type ClientFor, type ConnectorClients, createConnectorClients } from './stripe-clients.ts';
 
 /**
  * A running deployment, composed: store (lock + migrations), vault, metrics registry, the headless
@@ -33,6 +33,13 @@ import { type ClientFor, connectorClients } from './stripe-clients.ts';
 
 export const DEFAULT_CONNECTOR_ID = 'conn_default';
 
+/**
+ * Worker loops on PostgreSQL when none is configured: each loop holds one pooled connection for a
+ * short batch, so several run truly in parallel there (on PGlite they would only take turns on the
+ * one connection, so the config default of 2 stays).
+ */
+export const POSTGRES_DEFAULT_WORKERS = 4;
+
 export interface ServerContext {
   config: Config;
   db: Db;
@@ -40,7 +47,9 @@ export interface ServerContext {
   registry: Registry;
   log: Logger;
   webhooks: WebhookService;
+  /** The connector's one shared Stripe client (one rate budget per connector): pass it to the sync runner. */
   clientFor: ClientFor;
+  stripeClients: ConnectorClients;
   /** Creates or updates the default connector (id conn_default, workspace default). */
   setupDefaultConnector(input: {
     apiKey: string;
@@ -61,6 +70,11 @@ export interface StartServerOptions {
   sync?: { resync: ResyncFamilies };
   /** Extra app deps (optional parts others add to AppDeps: sync runner, authenticators …). */
   appDeps?: Partial<AppDeps>;
+  /**
+   * Webhook worker loops, overriding config.workers (serve passes POSTGRES_DEFAULT_WORKERS on
+   * PostgreSQL when --workers / ATLAS_WORKERS was not given).
+   */
+  workers?: number;
   /** Webhook settings beyond the config (attempts, backoff, catch-up interval …). */
   webhookSettings?: Partial<WebhookSettings>;
   /** Stop cleanly on SIGINT/SIGTERM, then call `onSignalStopped` (the CLI exits there). */
@@ -93,13 +107,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const vault = createVault(loadMasterKey(config));
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
-    const clientFor = connectorClients({ db, vault, registry });
+    const stripeClients = createConnectorClients({ db, vault, registry, rateLimitRps: config.rateLimitRps });
+    const { clientFor } = stripeClients;
+    const workers = options.workers ?? config.workers;
     const webhooks = createWebhookService({
       db,
       vault,
       registry,
       settings: options.webhookSettings,
-      workers: config.workers,
+      workers,
       afterApply: options.afterApply,
       clientFor,
       resync: options.sync?.resync,
@@ -113,6 +129,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       log,
       webhooks,
       clientFor,
+      stripeClients,
       setupDefaultConnector: async (input) => {
         const connector = await saveConnector(db, vault, {
           id: DEFAULT_CONNECTOR_ID,
@@ -160,7 +177,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', '127.0.0.1');
     webhooks.start();
-    log.info({ url, workers: config.workers, store: db.kind }, 'atlas-stripe is serving');
+    log.info({ url, workers, store: db.kind }, 'atlas-stripe is serving');
     // The one-time owner link goes to the console only: logs are shipped elsewhere, the link is a secret.
     const setupLink = await issueSetupLinkIfNeeded(db, config.publicUrl ?? url);
     if (setupLink)

@@ -14,10 +14,17 @@ import { decideTie } from './tie-break.ts';
  * run the afterApply hooks in the same transaction.
  */
 
-/** Runs in the worker's transaction after an event is applied (account recompute, automations …). */
+/**
+ * Runs in the worker's transaction after events are applied (account recompute, automations …).
+ * The batch path calls it ONCE per connector per batch: `result` merges what the batch's events
+ * applied (their own stripe_events rows included, so each event's customer counts as touched),
+ * `event` is the batch's newest and `events` all of them. The one-at-a-time path calls it per event.
+ * A hook that throws rolls the whole batch back; the batch is then retried one event at a time, so
+ * only the event the hook refuses fails.
+ */
 export type AfterApplyHook = (
   tx: Queryable,
-  args: { scope: ObjectScope; event: StripeEvent; result: ApplyResult },
+  args: { scope: ObjectScope; event: StripeEvent; events?: readonly StripeEvent[]; result: ApplyResult },
 ) => Promise<void>;
 
 /**
@@ -101,7 +108,7 @@ export async function applyEvent(
   const deleted = action.kind === 'delete';
   const result = await applyWithTies(tx, scope, spec, object, { sourceTs, deleted }, ctx);
   await applyStripeObjects(tx, scope, [event], { sourceTs });
-  for (const hook of ctx.afterApply) await hook(tx, { scope, event, result });
+  for (const hook of ctx.afterApply) await hook(tx, { scope, event, events: [event], result });
   const applied = result.applied.some((a) => a.id === object.id && a.family === spec.family);
   return { outcome: applied ? 'applied' : 'stale', result };
 }

@@ -25,7 +25,8 @@ export function createConnectorCache(options: {
   vault: Vault;
   ttlMs: number;
 }): ConnectorCache {
-  const entries = new Map<string, { value: IntakeConnector | null; until: number }>();
+  // Promises, so a burst arriving as an entry expires (or a run of signature misses) waits for ONE read.
+  const entries = new Map<string, { value: Promise<IntakeConnector | null>; until: number }>();
   let defaultId: { value: { id: string } | { error: 'none' | 'several' }; until: number } | undefined;
 
   async function load(connectorId: string): Promise<IntakeConnector | null> {
@@ -35,12 +36,22 @@ export function createConnectorCache(options: {
   }
 
   return {
-    async get(connectorId, { fresh = false } = {}) {
+    get(connectorId, { fresh = false } = {}) {
       const hit = entries.get(connectorId);
-      if (!fresh && hit && hit.until > Date.now()) return hit.value;
-      const value = await load(connectorId);
-      entries.set(connectorId, { value, until: Date.now() + options.ttlMs });
-      return value;
+      if (hit && (hit.until > Date.now() || hit.until === 0) && !(fresh && hit.until !== 0)) return hit.value;
+      // until = 0 while loading: a fresh read asked for meanwhile shares the one in progress.
+      const entry = { value: load(connectorId), until: 0 };
+      entries.set(connectorId, entry);
+      entry.value.then(
+        () => {
+          if (entries.get(connectorId) === entry) entry.until = Date.now() + options.ttlMs;
+        },
+        () => {
+          // A failed read is not cached: the next delivery tries again.
+          if (entries.get(connectorId) === entry) entries.delete(connectorId);
+        },
+      );
+      return entry.value;
     },
     async defaultConnectorId() {
       if (defaultId && defaultId.until > Date.now()) return defaultId.value;

@@ -7,6 +7,7 @@ import type { ResyncFamilies } from './catch-up.ts';
 import { type CatchUpScheduler, createCatchUpScheduler } from './catch-up-scheduler.ts';
 import { type ConnectorCache, createConnectorCache } from './connector-cache.ts';
 import { stripeObjectFetcher } from './fetch-object.ts';
+import { createGroupInsert } from './inbox/group-insert.ts';
 import { createIntake, type Intake } from './intake.ts';
 import { createIntakeStats, type IntakeStats } from './intake-stats.ts';
 import { type WebhookMetrics, webhookMetrics } from './metrics.ts';
@@ -69,7 +70,10 @@ export function createWebhookService(options: WebhookServiceOptions): WebhookSer
   const workers = createWorkerPool(
     {
       db: options.db,
-      settings,
+      settings:
+        options.db.kind === 'pglite'
+          ? { ...settings, batchSize: Math.min(settings.batchSize, settings.pgliteBatchSize) }
+          : settings,
       metrics,
       afterApply: options.afterApply ?? [],
       fetchObject: options.clientFor ? stripeObjectFetcher(options.clientFor) : undefined,
@@ -79,6 +83,12 @@ export function createWebhookService(options: WebhookServiceOptions): WebhookSer
   );
   const receive = createIntake({
     db: options.db,
+    insert: createGroupInsert({
+      db: options.db,
+      maxRows: settings.groupCommitMaxRows,
+      maxDelayMs: settings.groupCommitDelayMs,
+      maxInFlight: options.db.kind === 'pglite' ? 1 : settings.groupCommitInFlight,
+    }),
     connectors,
     stats,
     metrics,

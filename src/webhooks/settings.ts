@@ -9,8 +9,19 @@ export interface WebhookSettings {
   /** First retry delay; doubled per attempt, with jitter, up to `backoffMaxMs`. */
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** Events claimed per worker transaction (bigger amortises commits; smaller keeps PGlite responsive). */
+  /** Events claimed per worker transaction (bigger amortises round-trips; smaller keeps PGlite responsive). */
   batchSize: number;
+  /**
+   * The same on PGlite. Smaller there: PGlite runs in this thread, so a worker transaction stalls
+   * intake (and everything else) for as long as it runs.
+   */
+  pgliteBatchSize: number;
+  /** Most deliveries written by one group-commit INSERT. */
+  groupCommitMaxRows: number;
+  /** How long an idle intake waits for other deliveries to share an INSERT with (ms). */
+  groupCommitDelayMs: number;
+  /** Group INSERTs in flight at once on PostgreSQL (PGlite has one connection: always 1). */
+  groupCommitInFlight: number;
   /** How often an idle worker looks for due work (other processes' events, retries coming due). */
   pollIntervalMs: number;
   /** How long a connector and its signing secrets are cached by intake; a mismatch always re-reads them. */
@@ -31,9 +42,13 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   maxAttempts: 8,
   backoffBaseMs: 1000,
   backoffMaxMs: 60 * 60 * 1000,
-  batchSize: 20,
+  batchSize: 50,
+  pgliteBatchSize: 20,
+  groupCommitMaxRows: 200,
+  groupCommitDelayMs: 2,
+  groupCommitInFlight: 4,
   pollIntervalMs: 500,
-  connectorCacheMs: 2000,
+  connectorCacheMs: 5000,
   statsFlushMs: 1000,
   catchUpIntervalMs: 5 * 60 * 1000,
   catchUpOverlapSeconds: 300,

@@ -1,4 +1,5 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Queryable } from '../db/client.ts';
+import { applyBatch } from './apply-batch.ts';
 import {
   type AppliedEvent,
   type ApplyEventContext,
@@ -9,16 +10,19 @@ import {
   RefetchNeeded,
 } from './apply-event.ts';
 import { type ClaimedEvent, claimEvents } from './inbox/claim.ts';
-import { completeEvent } from './inbox/complete.ts';
+import { completeEvent, completeEvents } from './inbox/complete.ts';
 import { parkEvent } from './inbox/park.ts';
 import { backoffDelayMs, retryEvent } from './inbox/retry.ts';
 import type { WebhookMetrics } from './metrics.ts';
 import type { WebhookSettings } from './settings.ts';
 
 /**
- * A worker: claim a batch of due events, and in that one transaction apply each (with its
- * afterApply hooks) and record its outcome. Each event runs under a savepoint, so a failing event
- * is rolled back alone and marked for retry (or parked) while the rest of the batch commits.
+ * A worker: claim a batch of due events (oldest first) and apply it in ONE short transaction with a
+ * few statements (apply-batch.ts), outcomes written by one UPDATE. No savepoints on the happy path:
+ * if anything in the batch fails, the whole transaction rolls back and the batch is redone one event
+ * per transaction, so only the failing event is retried (or parked) and its batch-mates commit.
+ * Ties that need a re-read from Stripe take that one-at-a-time path too, with the read done while
+ * no transaction is open.
  */
 
 export interface WorkerDeps extends ApplyEventContext {
@@ -36,84 +40,105 @@ interface Done {
 
 /** Processes one batch; returns how many events it claimed (0 = nothing due). */
 export async function processBatch(deps: WorkerDeps): Promise<number> {
-  const { done, deferred } = await runBatch(
-    deps,
-    (tx) => claimEvents(tx, deps.settings.batchSize),
-    undefined,
-  );
-  for (const d of deferred) {
-    // Read the object with no transaction open (a Stripe call must never hold store locks),
-    // then apply the event again, alone, with the answer at hand.
-    const prefetched = new Map<string, FetchedObject>();
-    const scope = { workspaceId: d.claimed.workspaceId, connectorId: d.claimed.connectorId };
-    const fetched = await deps.fetchObject?.(deps.db, scope, d.ref).catch(() => null);
-    prefetched.set(prefetchKey(d.ref), fetched ?? null);
-    const again = await runBatch(deps, (tx) => claimOne(tx, d.claimed), prefetched);
-    done.push(...again.done);
+  const ctx: ApplyEventContext = { ...deps, lockObjects: deps.db.kind === 'postgres' };
+  let claimed: ClaimedEvent[] = [];
+  let done: Done[] = [];
+  let single: ClaimedEvent[];
+  try {
+    single = await deps.db.transaction(async (tx) => {
+      claimed = await claimEvents(tx, deps.settings.batchSize);
+      if (claimed.length === 0) return [];
+      const batch = await applyBatch(tx, claimed, ctx);
+      const keyed = batch.done.map((d) => ({
+        connectorId: d.claimed.connectorId,
+        eventId: d.claimed.eventId,
+        outcome: d.outcome,
+        note: d.note,
+      }));
+      const lags = await completeEvents(tx, keyed);
+      done = batch.done.map((d) => ({
+        claimed: d.claimed,
+        outcome: d.outcome,
+        lag: lags.get(`${d.claimed.connectorId}\u0000${d.claimed.eventId}`),
+      }));
+      return batch.single;
+    });
+  } catch (error) {
+    // Nothing claimed: the store itself failed; the pool backs off.
+    if (claimed.length === 0) throw error;
+    deps.log?.warn(
+      { err: error, events: claimed.length },
+      'a webhook batch failed; redoing it one event at a time',
+    );
+    done = [];
+    single = claimed;
+  }
+  for (const c of single) {
+    const one = await processOne(deps, c);
+    if (one) done.push(one);
   }
   report(deps, done);
-  return done.length + deferred.length;
+  return claimed.length;
 }
 
-async function claimOne(tx: Parameters<typeof claimEvents>[0], c: ClaimedEvent): Promise<ClaimedEvent[]> {
+/**
+ * One event in its own transaction (the failure path and re-read ties). A failure is recorded in a
+ * statement of its own after the rollback: retried with backoff, or parked when it can never succeed
+ * or has used its tries.
+ */
+async function processOne(deps: WorkerDeps, c: ClaimedEvent): Promise<Done | null> {
+  const key = { connectorId: c.connectorId, eventId: c.eventId };
+  const scope = { workspaceId: c.workspaceId, connectorId: c.connectorId };
+  let prefetched: Map<string, FetchedObject> | undefined;
+  for (;;) {
+    try {
+      const ctx: ApplyEventContext = { ...deps, prefetched, lockObjects: deps.db.kind === 'postgres' };
+      return await deps.db.transaction(async (tx) => {
+        if (!(await claimOne(tx, c))) return null; // another worker has it, or it is done
+        const applied = await applyEvent(tx, scope, c.event, ctx);
+        const lag = await completeEvent(tx, key, applied.outcome, applied.note ?? null);
+        return { claimed: c, outcome: applied.outcome, lag };
+      });
+    } catch (error) {
+      if (error instanceof RefetchNeeded && !prefetched) {
+        // Read the object with no transaction open (a Stripe call must never hold store locks),
+        // then apply the event again with the answer at hand.
+        const fetched = await deps.fetchObject?.(deps.db, scope, error.ref).catch(() => null);
+        prefetched = new Map([[prefetchKey(error.ref), fetched ?? null]]);
+        continue;
+      }
+      return recordFailure(deps, c, error);
+    }
+  }
+}
+
+async function recordFailure(deps: WorkerDeps, c: ClaimedEvent, error: unknown): Promise<Done> {
+  const key = { connectorId: c.connectorId, eventId: c.eventId };
+  const message = error instanceof Error ? error.message : String(error);
+  const attempt = c.attempts + 1;
+  deps.log?.warn(
+    { err: error, eventId: c.eventId, type: c.event.type, attempt },
+    'webhook event failed; it will be retried or parked',
+  );
+  if (error instanceof PermanentEventError || attempt >= deps.settings.maxAttempts) {
+    await parkEvent(deps.db, key, { error: message });
+    return { claimed: c, outcome: 'parked' };
+  }
+  const delayMs = backoffDelayMs(attempt, {
+    baseMs: deps.settings.backoffBaseMs,
+    maxMs: deps.settings.backoffMaxMs,
+  });
+  await retryEvent(deps.db, key, { error: message, delayMs });
+  return { claimed: c, outcome: 'failed' };
+}
+
+async function claimOne(tx: Queryable, c: ClaimedEvent): Promise<boolean> {
   const { rows } = await tx.query(
     `SELECT 1 FROM webhook_inbox WHERE connector_id = $1 AND event_id = $2 AND status IN ('pending', 'failed')
      FOR UPDATE SKIP LOCKED`,
     [c.connectorId, c.eventId],
   );
-  return rows.length > 0 ? [c] : [];
-}
-
-async function runBatch(
-  deps: WorkerDeps,
-  claim: (tx: Parameters<typeof claimEvents>[0]) => Promise<ClaimedEvent[]>,
-  prefetched: ReadonlyMap<string, FetchedObject> | undefined,
-): Promise<{ done: Done[]; deferred: { claimed: ClaimedEvent; ref: RefetchNeeded['ref'] }[] }> {
-  const done: Done[] = [];
-  const deferred: { claimed: ClaimedEvent; ref: RefetchNeeded['ref'] }[] = [];
-  const ctx: ApplyEventContext = { ...deps, prefetched, lockObjects: deps.db.kind === 'postgres' };
-  await deps.db.transaction(async (tx) => {
-    done.length = 0;
-    deferred.length = 0;
-    const claimed = await claim(tx);
-    // A stable order of object ids keeps two workers from locking the same rows in opposite orders.
-    claimed.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
-    for (const c of claimed) {
-      const key = { connectorId: c.connectorId, eventId: c.eventId };
-      const scope = { workspaceId: c.workspaceId, connectorId: c.connectorId };
-      await tx.query('SAVEPOINT atlas_event');
-      try {
-        const applied = await applyEvent(tx, scope, c.event, ctx);
-        const lag = await completeEvent(tx, key, applied.outcome, applied.note ?? null);
-        await tx.query('RELEASE SAVEPOINT atlas_event');
-        done.push({ claimed: c, outcome: applied.outcome, lag });
-      } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT atlas_event');
-        if (error instanceof RefetchNeeded) {
-          deferred.push({ claimed: c, ref: error.ref });
-          continue;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        const attempt = c.attempts + 1;
-        if (error instanceof PermanentEventError || attempt >= deps.settings.maxAttempts) {
-          await parkEvent(tx, key, { error: message });
-          done.push({ claimed: c, outcome: 'parked' });
-        } else {
-          const delayMs = backoffDelayMs(attempt, {
-            baseMs: deps.settings.backoffBaseMs,
-            maxMs: deps.settings.backoffMaxMs,
-          });
-          await retryEvent(tx, key, { error: message, delayMs });
-          done.push({ claimed: c, outcome: 'failed' });
-        }
-        deps.log?.warn(
-          { err: error, eventId: c.eventId, type: c.event.type, attempt },
-          'webhook event failed; it will be retried or parked',
-        );
-      }
-    }
-  });
-  return { done, deferred };
+  return rows.length > 0;
 }
 
 /** Counted only once committed: a rolled-back batch did not happen. */
@@ -123,11 +148,6 @@ function report(deps: WorkerDeps, done: Done[]): void {
     if (d.outcome === 'parked') deps.metrics.parked.inc({ connector: d.claimed.connectorId });
     if (d.lag !== undefined && d.outcome !== 'ignored') deps.metrics.lag.observe(d.lag);
   }
-}
-
-function objectKey(c: ClaimedEvent): string {
-  const o = c.event.data?.object;
-  return `${c.connectorId}:${typeof o?.id === 'string' ? o.id : ''}:${c.event.created}`;
 }
 
 export interface WorkerPool {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getConnector, rollWebhookSecret, saveConnector } from '../../src/connector/connectors.ts';
+import { createConnectorClients } from '../../src/server/stripe-clients.ts';
+import type { StripeEvent } from '../../src/webhooks/event.ts';
+import { createGroupInsert } from '../../src/webhooks/inbox/group-insert.ts';
 import { readIntakeStats } from '../../src/webhooks/intake-stats.ts';
 import { describeEachStore } from '../support/stores.ts';
 import { type Harness, inboxCount, makeEvent, signatureFor, startHarness } from './support.ts';
@@ -173,5 +176,84 @@ describeEachStore('webhook intake', ({ store }) => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
       '/webhooks/stripe/',
     );
+  });
+
+  it('group commit: concurrent deliveries share one INSERT; duplicates inside a group are reported once', async () => {
+    const insert = createGroupInsert({ db: h.db, maxRows: 4, maxDelayMs: 1000, maxInFlight: 1 });
+    const input = (event: Record<string, unknown>) => ({
+      workspaceId: 'default',
+      connectorId: h.connectorId,
+      event: event as StripeEvent,
+      source: 'webhook' as const,
+    });
+    const a = makeEvent({ type: 'customer.updated', created: now(), object: customer('cus_group1') });
+    const b = makeEvent({ type: 'customer.updated', created: now(), object: customer('cus_group2') });
+    const c = makeEvent({ type: 'customer.updated', created: now(), object: customer('cus_group3') });
+    // Four at once fill a group (maxRows 4): one statement, answered together.
+    const answers = await Promise.all([
+      insert(input(a)),
+      insert(input(b)),
+      insert(input(a)),
+      insert(input(c)),
+    ]);
+    expect(answers).toEqual(['inserted', 'inserted', 'duplicate', 'inserted']);
+    expect(
+      await Promise.all([insert(input(b)), insert(input(c)), insert(input(a)), insert(input(b))]),
+    ).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  it('group commit: a group that fails is refused whole (each request 503), nothing of it stored', async () => {
+    const insert = createGroupInsert({ db: h.db, maxRows: 3, maxDelayMs: 1000, maxInFlight: 1 });
+    const before = await inboxCount(h.db, h.connectorId);
+    const event = (id: string, email: string) =>
+      makeEvent({ type: 'customer.updated', created: now(), object: { ...customer(id), email } });
+    // PostgreSQL refuses \u0000 inside jsonb: a real store error for one row of the group.
+    const group = [
+      event('cus_g1', 'ok@acme.test'),
+      event('cus_g2', 'bad\u0000@acme.test'),
+      event('cus_g3', 'ok@acme.test'),
+    ];
+    const settledAnswers = await Promise.allSettled(
+      group.map((e) =>
+        insert({
+          workspaceId: 'default',
+          connectorId: h.connectorId,
+          event: e as StripeEvent,
+          source: 'webhook',
+        }),
+      ),
+    );
+    expect(settledAnswers.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await inboxCount(h.db, h.connectorId)).toBe(before);
+
+    // Over HTTP the refused delivery answers 503 with Retry-After, so Stripe delivers it again.
+    const res = await h.deliver(event('cus_g4', 'bad\u0000@acme.test'));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
+    expect(await inboxCount(h.db, h.connectorId)).toBe(before);
+  });
+
+  it('keeps one Stripe client per connector, and a new one when the key is rolled, even with the same last four', async () => {
+    const clients = createConnectorClients({ db: h.db, vault: h.vault });
+    const id = 'conn_clients';
+    const saved = await saveConnector(h.db, h.vault, {
+      id,
+      workspaceId: 'default',
+      apiKey: 'rk_test_firstkey0000abcd',
+    });
+    const first = await clients.clientFor(id);
+    expect(first).not.toBeNull();
+    expect(await clients.clientFor(id)).toBe(first);
+    const rolled = await saveConnector(h.db, h.vault, {
+      id,
+      workspaceId: 'default',
+      apiKey: 'rk_test_otherkey9999abcd',
+    });
+    expect(rolled.apiKeyMask).toBe(saved.apiKeyMask); // the mask cannot tell the two keys apart
+    const second = await clients.clientFor(id);
+    expect(second).not.toBe(first);
+    expect(await clients.clientFor(id)).toBe(second);
+    expect(await clients.clientFor('conn_missing')).toBeNull();
   });
 });

@@ -15,12 +15,15 @@ const T = Math.floor(Date.now() / 1000);
 describeEachStore('webhook worker', ({ store }) => {
   let h: Harness;
   let poison = new Set<string>();
-  const hookLog: AfterApplyHook = async (tx, { event, result }) => {
-    await tx.query('INSERT INTO test_hook_log (event_id, applied) VALUES ($1, $2)', [
-      event.id,
-      result.applied.length,
-    ]);
-    if (poison.has(event.id)) throw new Error(`hook refuses ${event.id}`);
+  // Hooks run once per batch (per event on the one-at-a-time path): `events` lists what they cover.
+  const hookLog: AfterApplyHook = async (tx, { event, events = [event], result }) => {
+    for (const e of events) {
+      await tx.query('INSERT INTO test_hook_log (event_id, applied) VALUES ($1, $2)', [
+        e.id,
+        result.applied.length,
+      ]);
+      if (poison.has(e.id)) throw new Error(`hook refuses ${e.id}`);
+    }
   };
 
   beforeAll(async () => {

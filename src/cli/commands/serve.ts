@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../config/config.ts';
-import { type StartServerOptions, startServer } from '../../server/start-server.ts';
+import { POSTGRES_DEFAULT_WORKERS, type StartServerOptions, startServer } from '../../server/start-server.ts';
 import { STORE_FLAGS } from '../context.ts';
 import { exitWithError, nonNegativeInteger, positiveNumber } from '../errors.ts';
 
@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--stripe-api-base <url>', 'Stripe API base, e.g. the sandbox (or ATLAS_STRIPE_API_BASE)')
     .option(
       '--workers <n>',
-      'webhook workers in this process (or ATLAS_WORKERS; 0: intake only)',
+      `webhook workers in this process (or ATLAS_WORKERS; default 2, ${POSTGRES_DEFAULT_WORKERS} on PostgreSQL; 0: intake only)`,
       nonNegativeInteger('--workers'),
     )
     .option(
@@ -101,9 +101,13 @@ export function register(program: Command): void {
       try {
         const { maxAttempts, catchUpInterval, ...configFlags } = flags;
         const config = resolveConfig(configFlags);
+        // More workers on PostgreSQL unless the operator chose a number (flag or ATLAS_WORKERS).
+        const workersChosen = flags.workers !== undefined || Boolean(process.env.ATLAS_WORKERS);
+        const workers = config.databaseUrl && !workersChosen ? POSTGRES_DEFAULT_WORKERS : undefined;
         const hooks = mergeServeOptions(await optionalHooks());
         const server = await startServer(config, {
           ...hooks,
+          workers,
           webhookSettings: {
             ...(maxAttempts ? { maxAttempts: Math.floor(maxAttempts) } : {}),
             ...(catchUpInterval === undefined ? {} : { catchUpIntervalMs: catchUpInterval * 1000 }),

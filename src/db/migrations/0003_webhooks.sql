@@ -25,6 +25,8 @@ CREATE TABLE webhook_inbox (
 
 -- The claim query reads only due work: a partial index keeps it small however long the history grows.
 CREATE INDEX webhook_inbox_due ON webhook_inbox (next_attempt_at) WHERE status IN ('pending', 'failed');
+-- Workers claim the oldest events first (by created): this index serves that order without a sort.
+CREATE INDEX webhook_inbox_due_created ON webhook_inbox (created, received_at) WHERE status IN ('pending', 'failed');
 CREATE INDEX webhook_inbox_status ON webhook_inbox (connector_id, status, received_at DESC);
 CREATE INDEX webhook_inbox_created ON webhook_inbox (connector_id, created DESC);
 

@@ -10,6 +10,9 @@ import type { StripeEvent } from '../event.ts';
  * the transaction back and the rows are simply due again, so there is no lease timeout to tune and no
  * row stuck "processing". On PGlite there is one connection, so transactions already run one at a
  * time and SKIP LOCKED never has anything to skip; the same query works on both.
+ *
+ * Oldest `created` first: applying states in the order Stripe made them means fewer stale writes and
+ * fewer same-second ties (the partial index webhook_inbox_due_created serves this order).
  */
 
 export interface ClaimedEvent {
@@ -32,7 +35,7 @@ export async function claimEvents(tx: Queryable, limit: number): Promise<Claimed
   }>(
     `SELECT workspace_id, connector_id, event_id, attempts, received_at, payload FROM webhook_inbox
      WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()
-     ORDER BY next_attempt_at
+     ORDER BY created, received_at
      LIMIT $1
      FOR UPDATE SKIP LOCKED`,
     [limit],

@@ -32,6 +32,25 @@ export async function insertEvents(q: Queryable, inputs: readonly InsertEventInp
   return inserted;
 }
 
+/**
+ * Inserts a group of deliveries in ONE statement (intake's group commit) and answers which of them
+ * are new: the `connector_id\u0000event_id` keys the insert returned. A key absent from the answer
+ * was already in the inbox (a duplicate). One statement is atomic: either every row is stored or,
+ * if it fails, none is, so every request of the group can be answered the same way.
+ */
+export async function insertEventsReturning(
+  q: Queryable,
+  inputs: readonly InsertEventInput[],
+): Promise<Set<string>> {
+  const { rows } = await q.query<{ connector_id: string; event_id: string }>(
+    `${insertSql(inputs.length)} RETURNING connector_id, event_id`,
+    insertParams(inputs),
+  );
+  return new Set(rows.map((r) => inboxKey(r.connector_id, r.event_id)));
+}
+
+export const inboxKey = (connectorId: string, eventId: string) => `${connectorId}\u0000${eventId}`;
+
 const COLUMNS = [
   'workspace_id',
   'connector_id',

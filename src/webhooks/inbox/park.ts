@@ -12,7 +12,7 @@ export async function parkEvent(
   await tx.query(
     `UPDATE webhook_inbox SET status = 'parked', attempts = attempts + 1, last_error = $3,
        updated_at = clock_timestamp()
-     WHERE connector_id = $1 AND event_id = $2`,
+     WHERE connector_id = $1 AND event_id = $2 AND status IN ('pending', 'failed')`,
     [key.connectorId, key.eventId, options.error.slice(0, 2000)],
   );
 }

@@ -23,7 +23,7 @@ export async function retryEvent(
   await tx.query(
     `UPDATE webhook_inbox SET status = 'failed', attempts = attempts + 1, last_error = $3,
        next_attempt_at = clock_timestamp() + ($4::bigint * interval '1 millisecond'), updated_at = clock_timestamp()
-     WHERE connector_id = $1 AND event_id = $2`,
+     WHERE connector_id = $1 AND event_id = $2 AND status IN ('pending', 'failed')`,
     [key.connectorId, key.eventId, options.error.slice(0, 2000), options.delayMs],
   );
 }
