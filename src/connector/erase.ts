@@ -1,3 +1,4 @@
+import { recomputeAccounts } from '../accounts/recompute.ts';
 import { recordAudit } from '../auth/audit.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { type Connector, eraseCredentials } from './connectors.ts';
@@ -52,12 +53,15 @@ export async function disconnectConnector(
   return db.transaction(async (tx) => {
     const erased: Record<string, number> = {};
     if (input.deleteData) {
+      const survivors = await handOverSharedAccounts(tx, connector.id);
       for (const table of await connectorTables(tx)) {
         const { rowCount } = await tx.query(`DELETE FROM "${table}" WHERE connector_id = $1`, [connector.id]);
         if (rowCount > 0) erased[table] = rowCount;
       }
       const { rowCount } = await tx.query('DELETE FROM connectors WHERE id = $1', [connector.id]);
       erased.connectors = rowCount;
+      // Accounts that keep other customers lose this connector's figures: compute theirs afresh.
+      await recomputeAccounts(tx, { workspaceId: connector.workspaceId, accountIds: survivors });
     } else {
       await eraseCredentials(tx, connector.id, 'Disconnected: credentials erased, data kept');
     }
@@ -70,4 +74,28 @@ export async function disconnectConnector(
     });
     return { connector_id: connector.id, erased, credentials_erased: true, data_deleted: input.deleteData };
   });
+}
+
+/**
+ * An account created from this connector's customer may since hold customers of another
+ * connector (linked by domain or by hand). It belongs to them now: hand it over rather than erase
+ * it, and its links from other connectors with it. Returns every account that had this
+ * connector's customers or figures and stays, so its figures can be recomputed without them.
+ */
+async function handOverSharedAccounts(tx: Queryable, connectorId: string): Promise<string[]> {
+  await tx.query(
+    `UPDATE accounts a SET connector_id = (
+       SELECT min(ac.connector_id) FROM account_customers ac WHERE ac.account_id = a.id AND ac.connector_id <> $1)
+     WHERE a.connector_id = $1
+       AND EXISTS (SELECT 1 FROM account_customers ac WHERE ac.account_id = a.id AND ac.connector_id <> $1)`,
+    [connectorId],
+  );
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT a.id FROM accounts a
+     WHERE (a.connector_id IS NULL OR a.connector_id <> $1)
+       AND (EXISTS (SELECT 1 FROM account_customers ac WHERE ac.account_id = a.id AND ac.connector_id = $1)
+         OR EXISTS (SELECT 1 FROM account_posture p WHERE p.account_id = a.id AND p.connector_id = $1))`,
+    [connectorId],
+  );
+  return rows.map((r) => r.id);
 }
