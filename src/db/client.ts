@@ -32,16 +32,31 @@ export interface OpenDbOptions {
   schema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite only: start from this dump (`dumpPglite`) instead of an empty cluster (tests: ~3× faster). */
+  pgliteImage?: Blob;
 }
 
 const INT8 = 20;
 
 export async function openDb(options: OpenDbOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const lite = await PGlite.create({ dataDir, parsers: { [INT8]: (v: string) => Number(v) } });
+/** A PGlite store's whole cluster as a tarball, to start other stores from (`pgliteImage`). */
+export async function dumpPglite(db: Db): Promise<Blob> {
+  const lite = pgliteOf.get(db);
+  if (!lite) throw new Error('dumpPglite needs a PGlite store');
+  return lite.dumpDataDir('none');
+}
+
+const pgliteOf = new WeakMap<Db, PGlite>();
+
+async function openPglite(options: OpenDbOptions): Promise<Db> {
+  const lite = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.pgliteImage,
+    parsers: { [INT8]: (v: string) => Number(v) },
+  });
   const wrap = (q: { query: PGlite['query'] }): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
       const res = await q.query<T>(sql, params as unknown[] | undefined);
@@ -49,7 +64,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     },
   });
   const base = wrap(lite);
-  return {
+  const db: Db = {
     kind: 'pglite',
     query: base.query,
     transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
@@ -58,6 +73,8 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     },
     close: () => lite.close(),
   };
+  pgliteOf.set(db, lite);
+  return db;
 }
 
 async function openPostgres(url: string, options: OpenDbOptions): Promise<Db> {

@@ -158,6 +158,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       log.warn('a webhook signing secret was given without a Stripe API key: set --stripe-api-key too');
     }
     await options.beforeListen?.(ctx);
+    // Runs last but one on stop: a running backfill is interrupted (resumable) before the store closes.
+    cleanups.push(() => options.appDeps?.sync?.stopAll() ?? Promise.resolve());
 
     const app = await buildApp(
       {

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type Db, openDb } from '../../src/db/client.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { type Db, dumpPglite, openDb } from '../../src/db/client.ts';
+import { loadMigrations, migrate } from '../../src/db/migrate.ts';
 
 /**
  * Every store-touching suite runs on PGlite and, when TEST_DATABASE_URL is set (CI sets it), on
@@ -21,9 +24,32 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
+/**
+ * A migrated PGlite cluster, built once per set of migrations and shared by every test process
+ * through a file in the temp folder: starting from it is ~3× faster than initdb + migrate.
+ */
+let image: Promise<Blob> | undefined;
+function migratedPgliteImage(): Promise<Blob> {
+  image ??= (async () => {
+    const digest = createHash('sha256');
+    for (const m of loadMigrations()) digest.update(`${m.version}:${m.sql}`);
+    const file = join(tmpdir(), `atlas-pglite-${digest.digest('hex').slice(0, 16)}.tar`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
+    const db = await openDb({});
+    await migrate(db);
+    const blob = await dumpPglite(db);
+    await db.close();
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+    renameSync(partial, file); // atomic: a concurrent reader sees the whole file or none
+    return blob;
+  })();
+  return image;
+}
+
 export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'pglite') {
-    const db = await openDb({});
+    const db = await openDb({ pgliteImage: await migratedPgliteImage() });
     await migrate(db);
     return { db, kind, close: () => db.close() };
   }
