@@ -94,7 +94,12 @@ const ACCOUNTS_PER_CALL = 100;
  * Writes accounts [0, n) unless the store already holds them (a kept --data-dir or --schema), so a
  * 100,000-account store is loaded once and the recompute measured many times. Returns seconds spent.
  */
-export async function seed(db: Db, n: number, options: { concurrency?: number } = {}): Promise<number> {
+export async function seed(
+  db: Db,
+  n: number,
+  options: { concurrency?: number; connectorId?: string } = {},
+): Promise<number> {
+  const scope = { ...SCOPE, connectorId: options.connectorId ?? SCOPE.connectorId };
   const started = performance.now();
   await db.query(
     `INSERT INTO fx_rates (workspace_id, date, base, quote, rate) VALUES ('default', '2026-01-01', 'eur', 'usd', 1.08),
@@ -102,7 +107,7 @@ export async function seed(db: Db, n: number, options: { concurrency?: number } 
   );
   const { rows } = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM stripe_customers WHERE connector_id = $1',
-    [SCOPE.connectorId],
+    [scope.connectorId],
   );
   const have = rows[0]?.n ?? 0;
   if (have === n) return 0;
@@ -123,7 +128,7 @@ export async function seed(db: Db, n: number, options: { concurrency?: number } 
       const objects = Array.from({ length: Math.min(ACCOUNTS_PER_CALL, n - from) }, (_, k) =>
         dataset(from + k),
       );
-      await db.transaction((tx) => applyStripeObjects(tx, SCOPE, objects.flat(), { sourceTs: 1 }));
+      await db.transaction((tx) => applyStripeObjects(tx, scope, objects.flat(), { sourceTs: 1 }));
       done += objects.length;
       if (done % 5_000 < ACCOUNTS_PER_CALL) process.stderr.write(`\rseeded ${done}/${n}`);
     }

@@ -71,8 +71,7 @@ export async function touchedCustomers(tx: Queryable, input: AfterApplyInput): P
     ],
     [
       'events',
-      `SELECT coalesce(e.data -> 'data' -> 'object' ->> 'customer',
-         CASE WHEN e.object_type = 'customer' THEN e.object_id END, c.customer_id) AS customer_id
+      `SELECT coalesce(e.customer_id, c.customer_id) AS customer_id
        FROM stripe_events e LEFT JOIN stripe_disputes d ON d.connector_id = e.connector_id AND d.id = e.object_id
        LEFT JOIN stripe_charges c ON c.connector_id = d.connector_id AND c.id = d.charge_id
        WHERE e.connector_id = $1 AND e.id = ANY($2::text[])`,

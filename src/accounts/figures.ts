@@ -53,6 +53,23 @@ export interface AccountFigures {
   movements: StoredMovement[];
 }
 
+// The rates of a day are looked up for every movement of every account: memoised per FX table.
+const ratesMemo = new WeakMap<readonly FxRatePoint[], Map<string, ReturnType<typeof ratesAsOf>>>();
+
+function ratesOn(table: readonly FxRatePoint[], day: string): ReturnType<typeof ratesAsOf> {
+  let byDay = ratesMemo.get(table);
+  if (!byDay) {
+    byDay = new Map();
+    ratesMemo.set(table, byDay);
+  }
+  let rates = byDay.get(day);
+  if (!rates) {
+    rates = ratesAsOf(table, day);
+    byDay.set(day, rates);
+  }
+  return rates;
+}
+
 function previousDay(day: string): string {
   return dayOf(endOfDay(day) - 86_400);
 }
@@ -72,8 +89,8 @@ export function movementsOf(
   for (const p of points) {
     try {
       const m = dailyMovement(prev, p.mrr, everHad, {
-        previous: ratesAsOf(ctx.fxTable, previousDay(p.day)),
-        current: ratesAsOf(ctx.fxTable, p.day),
+        previous: ratesOn(ctx.fxTable, previousDay(p.day)),
+        current: ratesOn(ctx.fxTable, p.day),
         reportingCurrency: ctx.reportingCurrency,
       });
       out.push({
@@ -105,7 +122,7 @@ export function movementsOf(
 
 /** The history in the reporting currency at today's rates (so FX drift never looks like a drop). */
 function historyOf(points: MrrChangePoint[], ctx: FiguresContext): MrrHistory | null {
-  const fx = ratesAsOf(ctx.fxTable, dayOf(ctx.now));
+  const fx = ratesOn(ctx.fxTable, dayOf(ctx.now));
   try {
     return {
       currency: ctx.reportingCurrency,
@@ -125,6 +142,7 @@ export function computeFigures(inputs: AccountInputs, ctx: FiguresContext): Acco
   try {
     const snapshots = mrrChangePoints(inputs, now);
     const everHadMrr = snapshots.some((p) => hasMrr(p.mrr));
+    const payment = paymentStatus(inputs, now);
     const health = billingHealth(
       {
         customerIds: inputs.customerIds,
@@ -135,17 +153,17 @@ export function computeFigures(inputs: AccountInputs, ctx: FiguresContext): Acco
         paymentMethods: inputs.paymentMethods,
         mrrHistory: historyOf(snapshots, ctx),
         everHadMrr,
+        payment,
       },
       now,
       ctx.settings,
     );
-    const payment = paymentStatus(inputs, now);
     const mrrByCurrency = accountMrr(inputs.subscriptions, now);
     let mrrReporting: number | null = null;
     let mrrError: string | null = null;
     let mrrErrorMessage: string | null = null;
     try {
-      mrrReporting = convertMrr(mrrByCurrency, ratesAsOf(ctx.fxTable, dayOf(now)), ctx.reportingCurrency);
+      mrrReporting = convertMrr(mrrByCurrency, ratesOn(ctx.fxTable, dayOf(now)), ctx.reportingCurrency);
     } catch (error) {
       if (!(error instanceof MissingFxRateError)) throw error;
       mrrError = error.code;

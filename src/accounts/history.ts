@@ -46,8 +46,18 @@ interface SubscriptionCurve {
   steps: Step[];
 }
 
+// Formatting dates dominated the history's cost: the text of each UTC day is made once.
+const dayText = new Map<number, string>();
+
 export function dayOf(t: number): string {
-  return new Date(t * 1000).toISOString().slice(0, 10);
+  const n = Math.floor(t / DAY);
+  let text = dayText.get(n);
+  if (text === undefined) {
+    text = new Date(n * DAY * 1000).toISOString().slice(0, 10);
+    if (dayText.size > 100_000) dayText.clear();
+    dayText.set(n, text);
+  }
+  return text;
 }
 
 export function endOfDay(day: string): number {

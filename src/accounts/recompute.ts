@@ -52,6 +52,9 @@ export interface FullRecomputeOptions extends RecomputeOptions {
   /** only the accounts linked to this connector (after its backfill); all accounts when absent */
   connectorId?: string;
   batchSize?: number;
+  /** batches in flight on PostgreSQL (each its own transaction on a pooled connection); PGlite has
+   * one connection, so it always runs them one after another */
+  concurrency?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -64,7 +67,8 @@ export interface FullRecomputeResult {
 
 /**
  * Links every unlinked customer, then recomputes every account (of the workspace, or of one
- * connector) in batches: one transaction and a dozen set-based queries per batch.
+ * connector) in batches: one transaction and a dozen set-based queries per batch, a few batches
+ * at once on PostgreSQL.
  */
 export async function recomputeAll(db: Db, options: FullRecomputeOptions): Promise<FullRecomputeResult> {
   const batchSize = options.batchSize ?? 1000;
@@ -83,6 +87,9 @@ export async function recomputeAll(db: Db, options: FullRecomputeOptions): Promi
     linked += r.linked;
     accountsCreated += r.accountsCreated;
   }
+  // Thousands of new links (a first recompute, a backfill): refresh the planner's statistics, or
+  // every batch's join through the links may be planned for the table as it was before.
+  if (linked > 1000) await db.query('ANALYZE account_customers, accounts');
   const ctx = await figuresContext(db, options);
   const { rows } = await db.query<{ id: string }>(
     options.connectorId
@@ -91,13 +98,22 @@ export async function recomputeAll(db: Db, options: FullRecomputeOptions): Promi
     options.connectorId ? [options.workspaceId, options.connectorId] : [options.workspaceId],
   );
   const byHealth: Record<string, number> = {};
-  for (let i = 0; i < rows.length; i += batchSize) {
-    const ids = rows.slice(i, i + batchSize).map((r) => r.id);
-    const figures = await db.transaction((tx) =>
-      recomputeAccounts(tx, { ...options, accountIds: ids, context: ctx }),
-    );
-    for (const f of figures) byHealth[f.health] = (byHealth[f.health] ?? 0) + 1;
-    options.onProgress?.(Math.min(i + batchSize, rows.length), rows.length);
-  }
+  const batches: string[][] = [];
+  for (let i = 0; i < rows.length; i += batchSize)
+    batches.push(rows.slice(i, i + batchSize).map((r) => r.id));
+  let done = 0;
+  const worker = async () => {
+    for (let ids = batches.shift(); ids; ids = batches.shift()) {
+      const batch = ids;
+      const figures = await db.transaction((tx) =>
+        recomputeAccounts(tx, { ...options, accountIds: batch, context: ctx }),
+      );
+      for (const f of figures) byHealth[f.health] = (byHealth[f.health] ?? 0) + 1;
+      done += batch.length;
+      options.onProgress?.(done, rows.length);
+    }
+  };
+  const concurrency = db.kind === 'postgres' ? Math.max(1, options.concurrency ?? 3) : 1;
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return { linked, accountsCreated, accounts: rows.length, byHealth };
 }

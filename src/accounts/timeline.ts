@@ -157,6 +157,33 @@ export function toTimelineEvent(e: EventRow, failureOf: (invoice: Obj) => Obj | 
   }
 }
 
+const STATUS_WORDS: Record<string, string> = {
+  active: 'active',
+  past_due: 'past due: a payment failed and Stripe is retrying',
+  unpaid: 'unpaid: Stripe stopped retrying and it no longer bills',
+  canceled: 'canceled',
+  incomplete_expired: 'expired before its first payment',
+  paused: 'paused',
+  trialing: 'in trial',
+};
+
+/** A subscription status change (past due, unpaid, active again), which src/billing/timeline.ts
+ * does not name yet: worded here so the dunning steps show in the timeline. */
+export function statusChangeText(e: EventRow): string | null {
+  if (e.type !== 'customer.subscription.updated') return null;
+  const o = isObject(e.data.data) && isObject(e.data.data.object) ? e.data.data.object : {};
+  const prev =
+    isObject(e.data.data) && isObject(e.data.data.previous_attributes) ? e.data.data.previous_attributes : {};
+  const from = str(prev.status);
+  const to = str(o.status);
+  // incomplete → active is the first payment of a new subscription: "Subscription started" says it.
+  if (!from || !to || from === to || (from === 'incomplete' && to === 'active')) return null;
+  const words = STATUS_WORDS[to] ?? to.replaceAll('_', ' ');
+  return to === 'active'
+    ? `Subscription active again (was ${from.replaceAll('_', ' ')})`
+    : `Subscription ${words}`;
+}
+
 /** Newest first. Reads stripe_events, and the webhook inbox when one exists and holds payloads. */
 export async function accountTimeline(
   q: Queryable,
@@ -169,7 +196,7 @@ export async function accountTimeline(
      disputes AS (SELECT d.connector_id, d.id FROM stripe_disputes d JOIN stripe_charges c
        ON c.connector_id = d.connector_id AND c.id = d.charge_id JOIN links l ON l.connector_id = c.connector_id AND l.customer_id = c.customer_id)
      SELECT e.id, e.type, e.created, e.data FROM stripe_events e JOIN links l ON l.connector_id = e.connector_id
-       AND (e.data -> 'data' -> 'object' ->> 'customer') = l.customer_id
+       AND e.customer_id = l.customer_id
      UNION
      SELECT e.id, e.type, e.created, e.data FROM stripe_events e JOIN disputes d ON d.connector_id = e.connector_id AND e.object_id = d.id
      ORDER BY created DESC, id DESC LIMIT $2`,
@@ -192,12 +219,13 @@ export async function accountTimeline(
   const out: TimelineEntry[] = [];
   for (const e of rows) {
     const t = toTimelineEvent(e, failureOf);
-    if (!t) continue;
+    const statusText = t ? null : statusChangeText(e);
+    if (!t && !statusText) continue;
     const o = isObject(e.data.data) && isObject(e.data.data.object) ? e.data.data.object : {};
     out.push({
       at: new Date(e.created * 1000).toISOString(),
-      type: t.type,
-      text: describeEvent(t),
+      type: t ? t.type : 'subscription_status_changed',
+      text: t ? describeEvent(t) : statusText!,
       object_id: str(o.id),
       event_id: e.id,
     });

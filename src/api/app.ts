@@ -22,8 +22,6 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    // Request ids in logs; secrets never are: authorization and cookies are redacted.
-    disableRequestLogging: false,
   });
 
   app.setErrorHandler((error, request, reply) => {

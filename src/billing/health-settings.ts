@@ -26,6 +26,8 @@ export interface BillingHealthInput {
   mrrHistory?: MrrHistory | null;
   /** the account had MRR > 0 at some time before now, if known beyond mrrHistory */
   everHadMrr?: boolean;
+  /** paymentStatus(input, now) when the caller already has it (computed once per account) */
+  payment?: PaymentStatus;
 }
 
 export interface HealthSettings {

@@ -39,7 +39,7 @@ export function billingHealth(
     input,
     now,
     s,
-    payment: paymentStatus(input, now),
+    payment: input.payment ?? paymentStatus(input, now),
     money: (minor, currency) => formatMoney(minor, currency, s.locale),
   };
   const levels: [Health, (c: Context) => Reason[]][] = [

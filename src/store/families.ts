@@ -262,6 +262,12 @@ export const FAMILIES: readonly FamilySpec[] = [
       object_id: (o) => (isObject(o.data) && isObject(o.data.object) ? str(o.data.object.id) : null),
       object_type: (o) => (isObject(o.data) && isObject(o.data.object) ? str(o.data.object.object) : null),
     },
+    // An event has no customer of its own: the customer of its object (or the object itself).
+    customer: (o) => {
+      const obj = isObject(o.data) && isObject(o.data.object) ? o.data.object : null;
+      if (!obj) return null;
+      return obj.object === 'customer' ? str(obj.id) : idOf(obj.customer);
+    },
   },
 ];
 

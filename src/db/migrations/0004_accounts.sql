@@ -115,8 +115,7 @@ CREATE TABLE fx_rates (
   PRIMARY KEY (workspace_id, base, quote, date)
 );
 
--- The timeline and the incremental recompute find a customer's events by the customer of the
--- event's object (stripe_events.customer_id is empty: an event has no customer field of its own).
-CREATE INDEX stripe_events_object_customer ON stripe_events (connector_id, ((data -> 'data' -> 'object') ->> 'customer'));
-CREATE INDEX stripe_events_object ON stripe_events (object_id);
+-- The timeline finds a dispute's events by the dispute id (a dispute names no customer; the
+-- customer's own events are found through stripe_events_customer).
+CREATE INDEX stripe_events_object ON stripe_events (connector_id, object_id);
 CREATE INDEX stripe_disputes_charge ON stripe_disputes (connector_id, charge_id)
