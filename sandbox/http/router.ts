@@ -3,7 +3,7 @@ import type { SandboxState } from '../engine/state.ts';
 import type { Form } from '../util/form.ts';
 import type { Resource } from './auth.ts';
 
-export type Reply = { status: number; body: string; headers?: Record<string, string> };
+export type Reply = { status: number; body: string | Buffer; headers?: Record<string, string> };
 
 export type Ctx = {
   state: SandboxState;

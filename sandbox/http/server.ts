@@ -158,7 +158,13 @@ async function dispatch(
   }
   // Stripe stores the first answer, errors included, except server errors (safe to retry).
   if (idemKey && reply.status < 500) {
-    idem.save(key.key.slice(0, 3), idemKey, fingerprint, reply.status, reply.body);
+    idem.save(
+      key.key.slice(0, 3),
+      idemKey,
+      fingerprint,
+      reply.status,
+      typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8'),
+    );
     reply.headers = { ...reply.headers, 'Idempotency-Key': idemKey };
   }
   deps.afterRequest?.();

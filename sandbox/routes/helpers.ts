@@ -3,7 +3,7 @@ import { notFound } from '../http/errors.ts';
 import type { Ctx, Reply } from '../http/router.ts';
 import { expandJson } from '../store/expand.ts';
 import type { Family } from '../store/family.ts';
-import { listJson, paginate, parseListQuery } from '../store/list.ts';
+import { listBuffer, listJson, paginate, parseListQuery } from '../store/list.ts';
 
 export function getOr404<T extends { id: string }>(family: Family<T>, id: string, param = 'id'): T {
   const obj = family.get(id);
@@ -26,6 +26,16 @@ export function listReply<T extends { id: string }>(
   const q = parseListQuery(ctx.form);
   const page = paginate(family, q, filter);
   const expand = ctx.expand.filter((p) => p.startsWith('data.')).map((p) => p.slice(5));
+  if (expand.length === 0) {
+    return {
+      status: 200,
+      body: listBuffer(
+        url,
+        page.entries.map((e) => family.buffer(e)),
+        page.hasMore,
+      ),
+    };
+  }
   const jsons = page.entries.map((e) => {
     const j = family.json(e);
     return expand.length ? expandJson(ctx.state, j, expand) : j;

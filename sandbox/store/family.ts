@@ -1,7 +1,13 @@
 // One object family (customers, invoices, …): a map by id plus an array kept sorted by (created, seq),
 // so a list page is a binary search and a short walk, never a sort. JSON is cached per object and
 // dropped on `touch`, because lists of 100 objects are the hot path and must not re-serialise.
-export type Entry<T> = { obj: T; created: number; seq: number; json: string | undefined };
+export type Entry<T> = {
+  obj: T;
+  created: number;
+  seq: number;
+  json: string | undefined;
+  buf: Buffer | undefined;
+};
 
 let globalSeq = 0;
 
@@ -25,7 +31,13 @@ export class Family<T extends { id: string }> {
   }
 
   insert(obj: T): Entry<T> {
-    const entry: Entry<T> = { obj, created: this.createdOf(obj), seq: ++globalSeq, json: undefined };
+    const entry: Entry<T> = {
+      obj,
+      created: this.createdOf(obj),
+      seq: ++globalSeq,
+      json: undefined,
+      buf: undefined,
+    };
     this.byId.set(obj.id, entry);
     const last = this.sorted[this.sorted.length - 1];
     this.sorted.push(entry);
@@ -41,7 +53,10 @@ export class Family<T extends { id: string }> {
   /** Marks an object changed so its cached JSON is rebuilt on the next read. */
   touch(id: string): void {
     const e = this.byId.get(id);
-    if (e) e.json = undefined;
+    if (e) {
+      e.json = undefined;
+      e.buf = undefined;
+    }
   }
 
   remove(id: string): void {
@@ -56,6 +71,12 @@ export class Family<T extends { id: string }> {
   json(entry: Entry<T>): string {
     if (entry.json === undefined) entry.json = this.serialize(entry.obj);
     return entry.json;
+  }
+
+  /** The cached JSON as UTF-8 bytes: list pages are concatenated Buffers, never re-encoded strings. */
+  buffer(entry: Entry<T>): Buffer {
+    if (entry.buf === undefined) entry.buf = Buffer.from(this.json(entry));
+    return entry.buf;
   }
 
   jsonOf(id: string): string | undefined {
