@@ -26,6 +26,17 @@ function itemsOf(sub: Obj): Obj[] {
   return isObject(sub.items) && Array.isArray(sub.items.data) ? sub.items.data.filter(isObject) : [];
 }
 
+/** Prices × quantities of a subscription's items, or null when a price cannot be told (partial payload). */
+function itemsSignature(sub: Obj): string | null {
+  const items = itemsOf(sub);
+  if (items.length === 0) return null;
+  const parts = items.map((i) => {
+    const price = idOf(i.price) ?? idOf(i.plan);
+    return price ? `${price}x${num(i.quantity) ?? 1}` : null;
+  });
+  return parts.includes(null) ? null : parts.sort().join(',');
+}
+
 function planOf(sub: Obj) {
   const items = itemsOf(sub);
   const first = items[0];
@@ -125,20 +136,22 @@ export function toTimelineEvent(e: EventRow, failureOf: (invoice: Obj) => Obj | 
     case 'customer.subscription.trial_will_end':
       return num(o.trial_end) !== null ? { type: 'trial_will_end', trialEnd: num(o.trial_end)! } : null;
     case 'customer.subscription.updated': {
-      if ('items' in prev) {
+      // A plan change is a change of prices or quantities; `items` also appears in
+      // previous_attributes when only the period moved, so names alone would misreport renewals.
+      const beforeItems = 'items' in prev ? itemsSignature({ ...o, items: prev.items }) : null;
+      const afterItems = itemsSignature(o);
+      if (beforeItems && afterItems && beforeItems !== afterItems) {
         const before = planOf({ ...o, items: prev.items });
         const after = planOf(o);
-        if (before.name !== after.name || before.amount !== after.amount) {
-          return {
-            type: 'plan_changed',
-            fromPlan: before.name,
-            toPlan: after.name,
-            interval: after.interval,
-            intervalCount: after.intervalCount,
-            amount: after.amount,
-            currency: after.currency,
-          };
-        }
+        return {
+          type: 'plan_changed',
+          fromPlan: before.name,
+          toPlan: after.name,
+          interval: after.interval,
+          intervalCount: after.intervalCount,
+          amount: after.amount,
+          currency: after.currency,
+        };
       }
       if (
         (o.cancel_at_period_end === true && prev.cancel_at_period_end === false) ||
