@@ -89,13 +89,13 @@ function Timeline(props: {
   retry: () => void;
 }) {
   return (
-    <section className="card" aria-labelledby="timeline-title">
+    <section className="card" aria-labelledby="timeline-title" data-testid="timeline">
       <h2 id="timeline-title">Billing timeline</h2>
       {!props.entries && props.error ? <ErrorState error={props.error} retry={props.retry} /> : null}
       {!props.entries && !props.error ? <Loading what="Loading the timeline" /> : null}
       {props.entries && props.entries.length === 0 ? <p className="muted">No billing events yet.</p> : null}
       {props.entries && props.entries.length > 0 ? (
-        <ol className="timeline" data-testid="timeline">
+        <ol className="timeline">
           {props.entries.map((e, i) => (
             <li key={`${e.at}-${e.object_id ?? i}-${e.type}`} className={`tl-${e.type.replace(/\W+/g, '-')}`}>
               <time dateTime={e.at}>{time(e.at)}</time>
