@@ -60,5 +60,13 @@ describeEachStore('HTTP app skeleton', ({ store }) => {
     const list = await a.inject({ url: '/api/tokens', headers: auth });
     expect(list.body).not.toContain(token);
     expect((await a.inject({ url: '/api/nope', headers: auth })).statusCode).toBe(404);
+    const broken = await a.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{bad',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('invalid_body');
   });
 });

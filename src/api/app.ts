@@ -41,7 +41,13 @@ export async function buildApp(
     }
     const e = error as { statusCode?: number; code?: string; message?: string };
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const code = e.statusCode === 413 ? 'payload_too_large' : (e.code ?? 'bad_request').toLowerCase();
+      // Fastify's own codes (FST_ERR_CTP_…) are internal names: answer with stable, documented ones.
+      const code =
+        e.statusCode === 413
+          ? 'payload_too_large'
+          : e.code?.startsWith('FST_ERR_CTP_')
+            ? 'invalid_body'
+            : (e.code ?? 'bad_request').toLowerCase();
       return reply.status(e.statusCode).send({ error: { code, message: e.message ?? 'Bad request' } });
     }
     request.log.error({ err: error }, 'unhandled error');
