@@ -124,6 +124,11 @@ function summary(run: ConnectorRun) {
     retries: run.stats.retries,
     peak_rss_mb: run.maxRssMB,
     recompute: run.recompute,
+    // Requests sent in each second of the run: shows whether the budget was idle at the start,
+    // in the middle (store-bound) or only in the tail.
+    requests_per_second_timeline: run.timeline.map((s) =>
+      Object.values(s.byEndpoint).reduce((n, e) => n + e.ok + e.limited, 0),
+    ),
   };
 }
 

@@ -1,5 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openPgliteThread } from './pglite-thread.ts';
 
 /** A row as the drivers return it: int8 parsed to number, numeric kept as an exact string. */
 export type Row = Record<string, unknown>;
@@ -44,37 +44,17 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
 
 /** A PGlite store's whole cluster as a tarball, to start other stores from (`pgliteImage`). */
 export async function dumpPglite(db: Db): Promise<Blob> {
-  const lite = pgliteOf.get(db);
-  if (!lite) throw new Error('dumpPglite needs a PGlite store');
-  return lite.dumpDataDir('none');
+  const dump = pgliteDumps.get(db);
+  if (!dump) throw new Error('dumpPglite needs a PGlite store');
+  return dump();
 }
 
-const pgliteOf = new WeakMap<Db, PGlite>();
+const pgliteDumps = new WeakMap<Db, () => Promise<Blob>>();
 
 async function openPglite(options: OpenDbOptions): Promise<Db> {
-  const lite = await PGlite.create({
-    dataDir: options.dataDir,
-    loadDataDir: options.pgliteImage,
-    parsers: { [INT8]: (v: string) => Number(v) },
-  });
-  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
-    async query<T>(sql: string, params?: readonly unknown[]) {
-      const res = await q.query<T>(sql, params as unknown[] | undefined);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
-    },
-  });
-  const base = wrap(lite);
-  const db: Db = {
-    kind: 'pglite',
-    query: base.query,
-    transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
-    exec: async (sql) => {
-      await lite.exec(sql);
-    },
-    close: () => lite.close(),
-  };
-  pgliteOf.set(db, lite);
-  return db;
+  const thread = await openPgliteThread({ dataDir: options.dataDir, image: options.pgliteImage });
+  pgliteDumps.set(thread.db, thread.dump);
+  return thread.db;
 }
 
 async function openPostgres(url: string, options: OpenDbOptions): Promise<Db> {

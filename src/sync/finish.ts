@@ -103,14 +103,14 @@ async function checkFamily(
     ? [scope.connectorId, run.id, run.upperBound, family]
     : [scope.connectorId, run.id, family];
   const fam = topLevel ? '$4' : '$3';
+  // One full join of the ids listed with the rows stored answers all four counts in one pass.
   const { rows } = await q.query<{ listed: number; stored: number; missing: number; extra: number }>(
-    `SELECT
-       (SELECT count(*) FROM sync_seen s WHERE s.run_id = $2 AND s.family = ${fam})::int AS listed,
-       (SELECT count(*) FROM ${table} t WHERE t.connector_id = $1 AND NOT t.deleted${createdBound})::int AS stored,
-       (SELECT count(*) FROM sync_seen s WHERE s.run_id = $2 AND s.family = ${fam} AND NOT EXISTS
-          (SELECT 1 FROM ${table} t WHERE t.connector_id = $1 AND t.id = s.id AND NOT t.deleted))::int AS missing,
-       (SELECT count(*) FROM ${table} t WHERE t.connector_id = $1 AND NOT t.deleted${createdBound} AND NOT EXISTS
-          (SELECT 1 FROM sync_seen s WHERE s.run_id = $2 AND s.family = ${fam} AND s.id = t.id))::int AS extra`,
+    `SELECT count(s.id)::int AS listed, count(t.id)::int AS stored,
+       count(*) FILTER (WHERE t.id IS NULL)::int AS missing,
+       count(*) FILTER (WHERE s.id IS NULL)::int AS extra
+     FROM (SELECT id FROM sync_seen WHERE run_id = $2 AND family = ${fam}) s
+     FULL JOIN (SELECT id FROM ${table} t WHERE t.connector_id = $1 AND NOT t.deleted${createdBound}) t
+       ON t.id = s.id`,
     params,
   );
   const r = rows[0]!;
@@ -120,6 +120,22 @@ async function checkFamily(
     missing: r.missing,
     extra: KEEP_UNLISTED.has(family) ? 0 : r.extra,
   };
+}
+
+/**
+ * A backfill has just filled tables the planner still believes empty: PGlite runs no autovacuum,
+ * and PostgreSQL's may not have come round yet. Without statistics the set differences below run
+ * as nested loops: measured at 100k objects on PGlite, 5–8 s per family (80 s in all) against
+ * 0.8 s for this ANALYZE and then well under a second per family.
+ */
+async function refreshPlannerStatistics(db: Db, families: readonly Family[]): Promise<void> {
+  // Only the key columns the statements below read: sampling the jsonb `data` column (detoasting
+  // every sampled object) was most of the cost of a plain ANALYZE.
+  const tables = families.map((f) => {
+    const parent = PARENTED[f]?.column;
+    return `${familySpec(f).table} (connector_id, id, deleted, created, source_ts${parent && parent !== 'customer_id' ? `, ${parent}` : ''}, customer_id)`;
+  });
+  await db.query(`ANALYZE sync_seen, ${tables.join(', ')}`);
 }
 
 export async function finishFamilies(
@@ -142,6 +158,7 @@ export async function finishFamilies(
   );
   const skippedOf = (f: Family) => skipped[f] ?? (PARENTED[f] ? skipped[PARENTED[f]!.parent] : undefined);
   let deleted = 0;
+  await refreshPlannerStatistics(db, families);
   if (allDone) {
     await db.transaction(async (tx) => {
       for (const f of families) {

@@ -58,6 +58,22 @@ describeEachStore('backfill against the sandbox', ({ store }) => {
     expect(Math.max(...FAMILIES.map((f) => truth[f.family]?.size ?? 0))).toBeGreaterThan(100);
   });
 
+  it('completes under a small budget, where one payment-methods task is more than its share', async () => {
+    const scope = await connect('conn_small_budget');
+    const small = createStripeClient({
+      apiKey: account.sandbox.secretKey,
+      apiBase: account.sandbox.apiBase,
+      rateLimitRps: 12,
+      retryPolicy: FAST_RETRIES,
+    });
+    const result = await backfill({ db: store().db, client: small, scope });
+    expect(result.complete).toBe(true);
+    expect(result.families.payment_methods).toMatchObject({ missing: 0, extra: 0 });
+    expect(result.families.payment_methods!.listed).toBeGreaterThan(0);
+    // The budget held: no faster than 12/s plus its initial burst.
+    expect(result.requests_per_second).toBeLessThanOrEqual(12 * 1.1);
+  });
+
   it('never stores a planted card number', async () => {
     for (const spec of FAMILIES) {
       const { rows } = await store().db.query<{ text: string }>(
