@@ -12,8 +12,8 @@ export interface WebhookSettings {
   /** Events claimed per worker transaction (bigger amortises round-trips; smaller keeps PGlite responsive). */
   batchSize: number;
   /**
-   * The same on PGlite. Smaller there: PGlite runs in this thread, so a worker transaction stalls
-   * intake (and everything else) for as long as it runs.
+   * The same on PGlite. Smaller there: PGlite has one connection, so intake's inbox INSERT waits
+   * for whole worker transaction in progress, and that wait is intake's p99.
    */
   pgliteBatchSize: number;
   /** Most deliveries written by one group-commit INSERT. */
