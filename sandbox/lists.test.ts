@@ -29,6 +29,22 @@ describe('lists', () => {
     expect(new Set([...backward, oldest.id])).toEqual(new Set(forward.map((i) => i.id)));
   });
 
+  it("lists a customer's payment methods, following attach and detach", async () => {
+    const customer = await stripe.customers.create({ email: 'pm-list@example.com' });
+    const ids = async () =>
+      (await stripe.customers.listPaymentMethods(customer.id, { limit: 100 })).data.map((p) => p.id);
+    expect(await ids()).toEqual([]);
+    const pm = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } });
+    await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    expect(await ids()).toEqual([pm.id]);
+    // Another customer's list is not affected.
+    const other = (await stripe.customers.list({ limit: 5 })).data.find((c) => c.id !== customer.id)!;
+    const others = await stripe.customers.listPaymentMethods(other.id, { limit: 100 });
+    expect(others.data.every((p) => p.customer === other.id)).toBe(true);
+    await stripe.paymentMethods.detach(pm.id);
+    expect(await ids()).toEqual([]);
+  });
+
   it('filters by created range with gte/lt bounds', async () => {
     const all = await stripe.customers.list({ limit: 100 });
     const pivot = all.data[50]!.created;

@@ -10,6 +10,7 @@ import {
 import { changed, emitJson } from '../engine/state.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import type { Ctx, Route } from '../http/router.ts';
+import type { PaymentMethod } from '../objects/wire.ts';
 import { hash, mergeMetadata, reqStr, str } from '../util/params.ts';
 import { deleted, getOr404, listReply, objectReply } from './helpers.ts';
 
@@ -102,13 +103,18 @@ function listPaymentMethods(ctx: Ctx, customerId: string | undefined, url: strin
   const s = ctx.state;
   if (customerId && !s.store.customers.get(customerId)) throw notFound('customer', customerId, 'customer');
   const type = str(ctx.form, 'type');
+  const family = s.store.payment_methods;
   return listReply(
     ctx,
-    s.store.payment_methods,
+    family,
     url,
-    (pm) => (!customerId || pm.customer === customerId) && (!type || pm.type === type),
+    type ? (pm) => pm.type === type : undefined,
+    customerId ? family.group(customerOfPaymentMethod, customerId) : undefined,
   );
 }
+
+const customerOfPaymentMethod = (pm: PaymentMethod) =>
+  typeof pm.customer === 'string' ? pm.customer : (pm.customer?.id ?? null);
 
 export const customerRoutes: Route[] = [
   { method: 'POST', pattern: '/v1/customers', resource: R, access: 'write', handler: create },

@@ -2,7 +2,7 @@
 import { notFound } from '../http/errors.ts';
 import type { Ctx, Reply } from '../http/router.ts';
 import { expandJson } from '../store/expand.ts';
-import type { Family } from '../store/family.ts';
+import type { Entry, Family } from '../store/family.ts';
 import { listBuffer, listJson, paginate, parseListQuery } from '../store/list.ts';
 
 export function getOr404<T extends { id: string }>(family: Family<T>, id: string, param = 'id'): T {
@@ -22,9 +22,10 @@ export function listReply<T extends { id: string }>(
   family: Family<T>,
   url: string,
   filter?: (obj: T) => boolean,
+  entries?: Entry<T>[],
 ): Reply {
   const q = parseListQuery(ctx.form);
-  const page = paginate(family, q, filter);
+  const page = paginate(family, q, filter, entries);
   const expand = ctx.expand.filter((p) => p.startsWith('data.')).map((p) => p.slice(5));
   if (expand.length === 0) {
     return {

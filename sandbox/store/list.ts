@@ -66,8 +66,9 @@ export function paginate<T extends { id: string }>(
   family: Family<T>,
   q: ListQuery,
   filter?: (obj: T) => boolean,
+  /** A narrower sorted view of the family (`Family.group`); default: all of it. */
+  arr: Entry<T>[] = family.entries(),
 ): Page<T> {
-  const arr = family.entries();
   const lo = lowerBound(arr, q.created.gte);
   const hi = lowerBound(arr, q.created.lt); // exclusive
   const out: Entry<T>[] = [];

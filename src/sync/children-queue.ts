@@ -24,7 +24,7 @@ export function createChildrenQueue(
   batch = 500,
 ): ChildrenQueue {
   const claimed = new Set<string>();
-  let buffer: string[] = [];
+  const buffer: string[] = [];
   let afterId = '';
   let dirty = true;
   let refilling: Promise<void> | null = null;
