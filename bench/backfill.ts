@@ -62,6 +62,8 @@ interface ConnectorRun {
   stats: { requests: number; rateLimited: number; retries: number };
   endpointRates: Record<string, number>;
   maxRssMB: number;
+  /** Peak RSS when the backfill ended, before the accounts recompute. */
+  backfillRssMB: number;
   /** The accounts recompute that follows every backfill (runner and CLI). */
   recompute?: { accounts: number; elapsed_ms: number };
   timeline: { t: number; byEndpoint: Record<string, { ok: number; limited: number }>; active: string[] }[];
@@ -123,6 +125,7 @@ function summary(run: ConnectorRun) {
     http_429: run.stats.rateLimited,
     retries: run.stats.retries,
     peak_rss_mb: run.maxRssMB,
+    peak_rss_mb_before_recompute: run.backfillRssMB,
     recompute: run.recompute,
     // Requests sent in each second of the run: shows whether the budget was idle at the start,
     // in the middle (store-bound) or only in the tail.

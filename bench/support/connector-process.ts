@@ -81,6 +81,8 @@ const result = await backfill({
   },
 });
 clearInterval(sampler);
+// The peak so far is the backfill's own; the one at exit also covers the accounts recompute.
+const backfillRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
 // The step the runner and the CLI take after every backfill: its cost belongs to "first sync".
 const recomputeStarted = performance.now();
 const recompute = await recomputeAfterSync(db, { workspaceId: 'default', connectorId: connector.id });
@@ -93,6 +95,7 @@ process.stdout.write(
     stats: client.stats.snapshot(),
     endpointRates: client.endpointLimits.rates(),
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    backfillRssMB,
     timeline,
   })}\n`,
   // A pipe takes large writes asynchronously: exiting before the callback cut a 1M-object run's
