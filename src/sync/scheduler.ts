@@ -154,9 +154,9 @@ export function createScheduler(options: SchedulerOptions & { abort: (reason: un
         const lower = await split();
         if (lower) return rangeTask(lower);
       }
-      // Slots are counted before the queue is read (it may await the store), or every worker
-      // passes the check at once.
-      // One task is always allowed: under a small budget (15/s) the bound is below one task.
+      // Slots are reserved before the queue is read (it may await the store), or every worker
+      // passes the check at once. One task is always allowed: under a small budget (12/s) the
+      // bound is below one task.
       const budgetFree =
         childrenInFlight === 0 ||
         childrenInFlight + CHILDREN_PER_TASK <= ctx.client.budget.rps * CHILD_REQUESTS_IN_FLIGHT_S;
@@ -171,12 +171,11 @@ export function createScheduler(options: SchedulerOptions & { abort: (reason: un
         )
           ids.push(id);
         if (ids.length > 0) {
-          const slots = CHILDREN_PER_TASK;
           return {
             family: child.family,
             run: () => runPaymentMethods(ctx, ids, child.path),
             release: () => {
-              childrenInFlight -= slots;
+              childrenInFlight -= CHILDREN_PER_TASK;
               for (const id of ids) child.queue.release(id);
             },
           };

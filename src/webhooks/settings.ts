@@ -13,7 +13,7 @@ export interface WebhookSettings {
   batchSize: number;
   /**
    * The same on PGlite. Smaller there: PGlite has one connection, so intake's inbox INSERT waits
-   * for whole worker transaction in progress, and that wait is intake's p99.
+   * for the whole worker transaction in progress.
    */
   pgliteBatchSize: number;
   /** Most deliveries written by one group-commit INSERT. */
