@@ -52,6 +52,10 @@ export interface ListPage<T> {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** This call's per-attempt timeout, in ms (default: the client's). */
+  timeoutMs?: number;
+  /** This call's retries after the first attempt (default: the client's policy). */
+  maxRetries?: number;
 }
 
 export interface ConnectorStripe {
@@ -139,7 +143,7 @@ export function createStripeClient(options: StripeClientOptions): ConnectorStrip
       try {
         const body = (await stripe.rawRequest('GET', full, undefined, {
           maxNetworkRetries: 0,
-          timeout: timeoutMs,
+          timeout: opts.timeoutMs ?? timeoutMs,
         })) as unknown as T & { lastResponse?: { headers?: Record<string, string> } };
         metrics?.request(endpoint, connectorId, 'ok');
         endpointLimits.succeeded(endpoint);
@@ -151,7 +155,12 @@ export function createStripeClient(options: StripeClientOptions): ConnectorStrip
         const kind: StripeErrorKind = kindOfStatus(status);
         stats.failure(endpoint, kind);
         metrics?.request(endpoint, connectorId, kind);
-        const decision = decideRetry({ status, headers: failure.headers }, retries, policy, options.random);
+        const decision = decideRetry(
+          { status, headers: failure.headers },
+          retries,
+          opts.maxRetries === undefined ? policy : { ...policy, maxRetries: opts.maxRetries },
+          options.random,
+        );
         if (!decision.retry) {
           throw new StripeRequestError(
             {
