@@ -124,6 +124,20 @@ export interface LinkedRows {
   eventTimes: EventTimeRow[];
 }
 
+/** The columns the queries below join and filter on, by table: what a full recompute ANALYZEs. */
+export const JOINED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  accounts: ['workspace_id', 'id'],
+  account_customers: ['workspace_id', 'account_id', 'connector_id', 'customer_id'],
+  stripe_customers: ['connector_id', 'id', 'customer_id', 'deleted'],
+  stripe_subscriptions: ['connector_id', 'id', 'customer_id'],
+  stripe_invoices: ['connector_id', 'id', 'customer_id', 'deleted', 'status'],
+  stripe_charges: ['connector_id', 'id', 'customer_id', 'deleted'],
+  stripe_payment_methods: ['connector_id', 'id', 'customer_id', 'deleted'],
+  stripe_payment_intents: ['connector_id', 'id', 'customer_id', 'deleted', 'invoice_id'],
+  stripe_disputes: ['connector_id', 'id', 'charge_id', 'deleted'],
+  stripe_events: ['connector_id', 'customer_id', 'object_id', 'type'],
+};
+
 async function rows<T>(q: Queryable, sql: string, params: unknown[]): Promise<T[]> {
   return (await q.query<T>(sql, params)).rows;
 }
