@@ -9,7 +9,8 @@ import { measureEventToHealth } from './support/health-events.ts';
 
 /**
  * `npm run bench -- health [--accounts 100000] [--store pglite|postgres|both] [--database-url URL]
- *   [--data-dir DIR] [--schema NAME] [--repeat N] [--events-rate 200 --events-seconds 30]`
+ *   [--data-dir DIR] [--schema NAME] [--repeat N]
+ *   [--events-rate 200 --events-seconds 30 --events-accounts 2000]`
  *
  * Full recompute of N accounts (link every customer → new account, then MRR, history, movements,
  * payment status, health for every account). The data set (bench/support/health-data.ts) is
@@ -136,14 +137,21 @@ export default async function (args: string[]) {
   const out = [];
   const eventsRate = arg('events-rate');
   if (eventsRate) {
-    // Only the event → health latency (PGlite data folder, the server in this process).
-    return {
-      event_to_health: await measureEventToHealth({
-        accounts: Number(arg('events-accounts') ?? 2_000),
-        rate: Number(eventsRate),
-        seconds: Number(arg('events-seconds') ?? 30),
-      }),
-    };
+    // Only the event → health latency (the server in this process, on each store asked for).
+    const stores = which === 'both' ? (['pglite', 'postgres'] as const) : [which as 'pglite' | 'postgres'];
+    const event_to_health = [];
+    for (const store of stores) {
+      event_to_health.push(
+        await measureEventToHealth({
+          accounts: Number(arg('events-accounts') ?? 2_000),
+          rate: Number(eventsRate),
+          seconds: Number(arg('events-seconds') ?? 30),
+          store,
+          databaseUrl: opts.databaseUrl,
+        }),
+      );
+    }
+    return { event_to_health };
   }
   if (which !== 'postgres') out.push(await measure('pglite', accounts, opts));
   if (which !== 'pglite') out.push(await measure('postgres', accounts, opts));

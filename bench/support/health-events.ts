@@ -21,12 +21,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-export async function measureEventToHealth(options: { accounts: number; rate: number; seconds: number }) {
+export async function measureEventToHealth(options: {
+  accounts: number;
+  rate: number;
+  seconds: number;
+  store: 'pglite' | 'postgres';
+  databaseUrl: string;
+}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'atlas-bench-events-'));
+  const schema = `bench_events_${Date.now()}`;
+  const postgres = options.store === 'postgres';
   try {
-    // The bench data set under the server's default connector.
-    // the server's store lives in <dataDir>/pg (src/db/open-store.ts)
-    const db = await openDb({ dataDir: join(dataDir, 'pg') });
+    // The bench data set under the server's default connector. PGlite: the server's store lives in
+    // <dataDir>/pg (src/db/open-store.ts); PostgreSQL: a schema of its own, dropped at the end.
+    const db = postgres
+      ? await openDb({ databaseUrl: options.databaseUrl, schema })
+      : await openDb({ dataDir: join(dataDir, 'pg') });
     await migrate(db);
     await seed(db, options.accounts, { connectorId: DEFAULT_CONNECTOR_ID });
     await db.close();
@@ -34,6 +44,9 @@ export async function measureEventToHealth(options: { accounts: number; rate: nu
     const config = resolveConfig(
       {
         dataDir,
+        databaseUrl: postgres
+          ? `${options.databaseUrl}${options.databaseUrl.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`
+          : undefined,
         host: '127.0.0.1',
         port: 0,
         logLevel: 'silent',
@@ -146,7 +159,7 @@ export async function measureEventToHealth(options: { accounts: number; rate: nu
       await poller;
       latencies.sort((a, b) => a - b);
       return {
-        store: 'pglite',
+        store: options.store,
         accounts: options.accounts,
         events_sent: total,
         responses: statuses,
@@ -171,5 +184,10 @@ export async function measureEventToHealth(options: { accounts: number; rate: nu
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    if (postgres) {
+      const admin = await openDb({ databaseUrl: options.databaseUrl });
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    }
   }
 }
