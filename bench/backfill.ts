@@ -66,7 +66,12 @@ interface ConnectorRun {
   backfillRssMB: number;
   /** The accounts recompute that follows every backfill (runner and CLI). */
   recompute?: { accounts: number; elapsed_ms: number };
-  timeline: { t: number; byEndpoint: Record<string, { ok: number; limited: number }>; active: string[] }[];
+  timeline: {
+    t: number;
+    byEndpoint: Record<string, { ok: number; limited: number }>;
+    active: string[];
+    memoryMB: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  }[];
 }
 
 function runConnector(args: Record<string, unknown>): Promise<ConnectorRun> {
@@ -132,6 +137,10 @@ function summary(run: ConnectorRun) {
     requests_per_second_timeline: run.timeline.map((s) =>
       Object.values(s.byEndpoint).reduce((n, e) => n + e.ok + e.limited, 0),
     ),
+    // Every 10 s: where the memory was (MB), to tell a growing heap from memory outside it.
+    memory_timeline_mb: run.timeline
+      .filter((_, i) => i % 10 === 9)
+      .map((s) => ({ t_s: Math.round(s.t / 1000), ...s.memoryMB })),
   };
 }
 

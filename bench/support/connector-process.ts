@@ -45,12 +45,15 @@ const client = createStripeClient({
   connectorId: connector.id,
 });
 
-// Once a second: requests sent per endpoint (429s apart), and which endpoints still had work.
+// Once a second: requests sent per endpoint (429s apart), which endpoints still had work, and
+// where the memory is (MB): RSS, V8's heap (used and reserved), and memory outside it.
 const timeline: {
   t: number;
   byEndpoint: Record<string, { ok: number; limited: number }>;
   active: string[];
+  memoryMB: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 }[] = [];
+const mb = (n: number) => Math.round(n / 1048576);
 let last = client.stats.snapshot();
 let latest: SyncProgress | null = null;
 const started = performance.now();
@@ -67,6 +70,13 @@ const sampler = setInterval(() => {
     t: Math.round(performance.now() - started),
     byEndpoint,
     active: latest?.activeEndpoints ?? [],
+    memoryMB: (({ rss, heapUsed, heapTotal, external, arrayBuffers }) => ({
+      rss: mb(rss),
+      heapUsed: mb(heapUsed),
+      heapTotal: mb(heapTotal),
+      external: mb(external),
+      arrayBuffers: mb(arrayBuffers),
+    }))(process.memoryUsage()),
   });
   last = now;
 }, 1000);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { recomputeAll } from '../../accounts/recompute.ts';
+import { CUSTOMERS_IN_FLIGHT, recomputeAll } from '../../accounts/recompute.ts';
 import { STORE_FLAGS, withStore } from '../context.ts';
 import { positiveNumber } from '../errors.ts';
 
@@ -8,7 +8,7 @@ interface RecomputeFlags {
   databaseUrl?: string;
   workspace: string;
   connector?: string;
-  batchSize: number;
+  batchSize?: number;
   json?: boolean;
 }
 
@@ -22,7 +22,11 @@ export function register(program: Command): void {
   cmd
     .option('--workspace <id>', 'workspace', 'default')
     .option('--connector <id>', 'only the accounts of this connector')
-    .option('--batch-size <n>', 'accounts per transaction', positiveNumber('--batch-size'), 1000)
+    .option(
+      '--batch-size <n>',
+      `linked customers per transaction (an account with more gets one of its own; default ${CUSTOMERS_IN_FLIGHT} split across the transactions in flight)`,
+      positiveNumber('--batch-size'),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (flags: RecomputeFlags) => {
       await withStore(flags, 'recompute', async ({ store }) => {
@@ -30,7 +34,7 @@ export function register(program: Command): void {
         const result = await recomputeAll(store.db, {
           workspaceId: flags.workspace,
           connectorId: flags.connector,
-          batchSize: Math.floor(flags.batchSize),
+          batchSize: flags.batchSize === undefined ? undefined : Math.floor(flags.batchSize),
           onProgress: flags.json
             ? undefined
             : (done, total) => process.stderr.write(`\r${done}/${total} accounts`),
