@@ -78,20 +78,38 @@ export interface FullRecomputeResult {
  */
 export const CUSTOMERS_IN_FLIGHT = 750;
 
-/** The accounts to recompute, in id order, each with how many customers it holds. */
-async function accountsWithCustomerCounts(
+/** Accounts are read in pages of this many, so the list is never held whole. */
+const ACCOUNTS_PAGE = 5000;
+
+/** Which accounts a full recompute covers: the workspace's, or those linked to one connector. */
+function accountFilter(options: FullRecomputeOptions): { sql: string; params: unknown[] } {
+  return options.connectorId
+    ? {
+        sql: `a.workspace_id = $1 AND EXISTS (SELECT 1 FROM account_customers c
+                WHERE c.account_id = a.id AND c.connector_id = $2)`,
+        params: [options.workspaceId, options.connectorId],
+      }
+    : { sql: 'a.workspace_id = $1', params: [options.workspaceId] };
+}
+
+/** The accounts to recompute in id order, a page at a time, in batches bounded by customers. */
+async function* accountBatches(
   db: Db,
   options: FullRecomputeOptions,
-): Promise<{ id: string; customers: number }[]> {
-  const { rows } = await db.query<{ id: string; customers: number }>(
-    `SELECT a.id, count(l.customer_id)::int AS customers
-     FROM accounts a LEFT JOIN account_customers l ON l.account_id = a.id
-     WHERE a.workspace_id = $1
-       ${options.connectorId ? 'AND a.id IN (SELECT account_id FROM account_customers WHERE workspace_id = $1 AND connector_id = $2)' : ''}
-     GROUP BY a.id ORDER BY a.id`,
-    options.connectorId ? [options.workspaceId, options.connectorId] : [options.workspaceId],
-  );
-  return rows;
+  customersPerBatch: number,
+): AsyncGenerator<string[]> {
+  const filter = accountFilter(options);
+  const n = filter.params.length;
+  for (let after = ''; ; ) {
+    const { rows } = await db.query<{ id: string; customers: number }>(
+      `SELECT a.id, (SELECT count(*)::int FROM account_customers l WHERE l.account_id = a.id) AS customers
+       FROM accounts a WHERE ${filter.sql} AND a.id > $${n + 1} ORDER BY a.id LIMIT $${n + 2}`,
+      [...filter.params, after, ACCOUNTS_PAGE],
+    );
+    if (rows.length === 0) return;
+    after = rows.at(-1)!.id;
+    yield* batchByCustomers(rows, customersPerBatch);
+  }
 }
 
 /**
@@ -147,25 +165,32 @@ export async function recomputeAll(db: Db, options: FullRecomputeOptions): Promi
   // recompute of 74 s without it.
   await analyzeColumns(db, JOINED_COLUMNS);
   const ctx = await figuresContext(db, options);
-  const accounts = await accountsWithCustomerCounts(db, options);
+  const filter = accountFilter(options);
+  const { rows: counted } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM accounts a WHERE ${filter.sql}`,
+    filter.params,
+  );
+  const total = counted[0]!.n;
   const byHealth: Record<string, number> = {};
   const concurrency = db.kind === 'postgres' ? Math.max(1, options.concurrency ?? 3) : 1;
-  const batches = batchByCustomers(
-    accounts,
+  // One generator shared by the workers: its next() calls are queued, so each batch goes to one.
+  const batches = accountBatches(
+    db,
+    options,
     options.batchSize ?? Math.ceil(CUSTOMERS_IN_FLIGHT / concurrency),
   );
   let done = 0;
   const worker = async () => {
-    for (let ids = batches.shift(); ids; ids = batches.shift()) {
-      const batch = ids;
+    for (let next = await batches.next(); !next.done; next = await batches.next()) {
+      const batch = next.value;
       const figures = await db.transaction((tx) =>
         recomputeAccounts(tx, { ...options, accountIds: batch, context: ctx }),
       );
       for (const f of figures) byHealth[f.health] = (byHealth[f.health] ?? 0) + 1;
       done += batch.length;
-      options.onProgress?.(done, accounts.length);
+      options.onProgress?.(done, total);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { linked, accountsCreated, accounts: accounts.length, byHealth };
+  return { linked, accountsCreated, accounts: done, byHealth };
 }
