@@ -64,6 +64,8 @@ interface ConnectorRun {
   maxRssMB: number;
   /** Peak RSS when the backfill ended, before the accounts recompute. */
   backfillRssMB: number;
+  /** Peak RSS so far after each step: loaded, store_opened, backfilled, recomputed. */
+  peakRssMBAt: Record<string, number>;
   /** The accounts recompute that follows every backfill (runner and CLI). */
   recompute?: { accounts: number; elapsed_ms: number };
   timeline: {
@@ -138,6 +140,7 @@ function summary(run: ConnectorRun) {
     retries: run.stats.retries,
     peak_rss_mb: run.maxRssMB,
     peak_rss_mb_before_recompute: run.backfillRssMB,
+    peak_rss_mb_after_step: run.peakRssMBAt,
     recompute: run.recompute,
     // Requests sent in each second of the run: shows whether the budget was idle at the start,
     // in the middle (store-bound) or only in the tail.

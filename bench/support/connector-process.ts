@@ -24,12 +24,19 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+// Peak RSS so far (MB) at each step, to place a peak that falls between the 1 s samples.
+const peakAt: Record<string, number> = {};
+const markPeak = (step: string) => {
+  peakAt[step] = Math.round(process.resourceUsage().maxRSS / 1024);
+};
+markPeak('loaded');
 const db = await openDb(
   args.databaseUrl
     ? { databaseUrl: args.databaseUrl, schema: args.schema, poolSize: 20 }
     : { dataDir: args.dataDir },
 );
 await migrate(db);
+markPeak('store_opened');
 const vault = createVault(Buffer.alloc(32, 7));
 const connector = await saveConnector(db, vault, {
   id: 'conn_default',
@@ -91,12 +98,14 @@ const result = await backfill({
   },
 });
 clearInterval(sampler);
+markPeak('backfilled');
 // The peak so far is the backfill's own; the one at exit also covers the accounts recompute.
-const backfillRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+const backfillRssMB = peakAt.backfilled!;
 // The step the runner and the CLI take after every backfill: its cost belongs to "first sync".
 const recomputeStarted = performance.now();
 const recompute = await recomputeAfterSync(db, { workspaceId: 'default', connectorId: connector.id });
 const recomputeMs = Math.round(performance.now() - recomputeStarted);
+markPeak('recomputed');
 await db.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -106,6 +115,7 @@ process.stdout.write(
     endpointRates: client.endpointLimits.rates(),
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     backfillRssMB,
+    peakRssMBAt: peakAt,
     timeline,
   })}\n`,
   // A pipe takes large writes asynchronously: exiting before the callback cut a 1M-object run's
