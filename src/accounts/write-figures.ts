@@ -3,7 +3,7 @@
 // row-by-row inserts were the bottleneck of the 100,000-account rebuild.
 
 import type { Queryable } from '../db/client.ts';
-import type { AccountFigures, FiguresContext } from './figures.ts';
+import type { AccountFigures, FiguresContext, StoredMovement } from './figures.ts';
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -85,27 +85,40 @@ export async function writeFigures(
       ],
     );
   }
-  const moves = figures.flatMap((f) => f.movements.map((m) => ({ f, m })));
-  if (moves.length > 0) {
-    await q.query(
-      `INSERT INTO account_movements (workspace_id, account_id, connector_id, day, currency, kind, amount,
-         fx_adjustment, mrr_start, mrr_end, error)
-       SELECT $1, a, c, d, $2, k, am, fx, ms, me, er
-       FROM unnest($3::text[], $4::text[], $5::date[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[],
-         $10::bigint[], $11::text[]) AS x(a, c, d, k, am, fx, ms, me, er)`,
-      [
-        ctx.workspaceId,
-        ctx.reportingCurrency,
-        moves.map((x) => x.f.accountId),
-        moves.map((x) => x.f.connectorId),
-        moves.map((x) => x.m.day),
-        moves.map((x) => x.m.kind),
-        moves.map((x) => x.m.amount),
-        moves.map((x) => x.m.fxAdjustment),
-        moves.map((x) => x.m.mrrStart),
-        moves.map((x) => x.m.mrrEnd),
-        moves.map((x) => x.m.error),
-      ],
-    );
-  }
+  await insertMovements(
+    q,
+    ctx,
+    figures.flatMap((f) =>
+      f.movements.map((m) => ({ accountId: f.accountId, connectorId: f.connectorId, m })),
+    ),
+  );
+}
+
+/** Stored movements of accounts, in the workspace's reporting currency: one statement for all. */
+export async function insertMovements(
+  q: Queryable,
+  scope: { workspaceId: string; reportingCurrency: string },
+  moves: readonly { accountId: string; connectorId: string | null; m: StoredMovement }[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  await q.query(
+    `INSERT INTO account_movements (workspace_id, account_id, connector_id, day, currency, kind, amount,
+       fx_adjustment, mrr_start, mrr_end, error)
+     SELECT $1, a, c, d, $2, k, am, fx, ms, me, er
+     FROM unnest($3::text[], $4::text[], $5::date[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[],
+       $10::bigint[], $11::text[]) AS x(a, c, d, k, am, fx, ms, me, er)`,
+    [
+      scope.workspaceId,
+      scope.reportingCurrency,
+      moves.map((x) => x.accountId),
+      moves.map((x) => x.connectorId),
+      moves.map((x) => x.m.day),
+      moves.map((x) => x.m.kind),
+      moves.map((x) => x.m.amount),
+      moves.map((x) => x.m.fxAdjustment),
+      moves.map((x) => x.m.mrrStart),
+      moves.map((x) => x.m.mrrEnd),
+      moves.map((x) => x.m.error),
+    ],
+  );
 }

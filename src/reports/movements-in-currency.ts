@@ -4,27 +4,34 @@
 
 import { movementsOf } from '../accounts/figures.ts';
 import { dayOf, type MrrChangePoint } from '../accounts/history.ts';
+import { insertMovements } from '../accounts/write-figures.ts';
 import { convertMrr, MissingFxRateError, ratesAsOf } from '../billing/fx.ts';
 import type { MovementKind } from '../billing/movements.ts';
 import type { PerCurrency } from '../billing/types.ts';
 import type { Queryable } from '../db/client.ts';
 import { loadFxTable, reportingCurrencyOf } from './fx-rates.ts';
 
+/** Each account's change points in day order, with the connector its figures belong to. */
 async function changePoints(
   q: Queryable,
   workspaceId: string,
   last?: string,
-): Promise<Map<string, MrrChangePoint[]>> {
-  const { rows } = await q.query<{ account_id: string; day: string; mrr: PerCurrency }>(
-    `SELECT account_id, to_char(day, 'YYYY-MM-DD') AS day, mrr FROM account_mrr_snapshots
+): Promise<Map<string, { connectorId: string | null; points: MrrChangePoint[] }>> {
+  const { rows } = await q.query<{
+    account_id: string;
+    connector_id: string | null;
+    day: string;
+    mrr: PerCurrency;
+  }>(
+    `SELECT account_id, connector_id, to_char(day, 'YYYY-MM-DD') AS day, mrr FROM account_mrr_snapshots
      WHERE workspace_id = $1 ${last ? 'AND day <= $2::date' : ''} ORDER BY account_id, day`,
     last ? [workspaceId, last] : [workspaceId],
   );
-  const out = new Map<string, MrrChangePoint[]>();
+  const out = new Map<string, { connectorId: string | null; points: MrrChangePoint[] }>();
   for (const r of rows) {
-    const list = out.get(r.account_id) ?? [];
-    list.push({ day: r.day, mrr: r.mrr });
-    out.set(r.account_id, list);
+    const entry = out.get(r.account_id) ?? { connectorId: r.connector_id, points: [] };
+    entry.points.push({ day: r.day, mrr: r.mrr });
+    out.set(r.account_id, entry);
   }
   return out;
 }
@@ -43,7 +50,7 @@ export async function movementsForCurrency(
     error: string | null;
     errorCurrency?: string;
   }[] = [];
-  for (const [accountId, points] of await changePoints(q, workspaceId, o.last)) {
+  for (const [accountId, { points }] of await changePoints(q, workspaceId, o.last)) {
     for (const m of movementsOf(points, { fxTable, reportingCurrency: o.currency })) {
       if (m.day <= o.first || m.day > o.last) continue;
       out.push({
@@ -68,31 +75,11 @@ export async function refreshFxDependentFigures(
   const reportingCurrency = await reportingCurrencyOf(q, workspaceId);
   const fxTable = await loadFxTable(q, workspaceId, reportingCurrency);
   const points = await changePoints(q, workspaceId);
-  const moves = [...points].flatMap(([accountId, list]) =>
-    movementsOf(list, { fxTable, reportingCurrency }).map((m) => ({ accountId, m })),
+  const moves = [...points].flatMap(([accountId, { connectorId, points: list }]) =>
+    movementsOf(list, { fxTable, reportingCurrency }).map((m) => ({ accountId, connectorId, m })),
   );
   await q.query('DELETE FROM account_movements WHERE workspace_id = $1', [workspaceId]);
-  if (moves.length > 0) {
-    await q.query(
-      `INSERT INTO account_movements (workspace_id, account_id, connector_id, day, currency, kind, amount, fx_adjustment, mrr_start, mrr_end, error)
-       SELECT $1, x.a, s.connector_id, x.d, $2, x.k, x.am, x.fx, x.ms, x.me, x.er
-       FROM unnest($3::text[], $4::date[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[])
-         AS x(a, d, k, am, fx, ms, me, er)
-       JOIN account_mrr_snapshots s ON s.account_id = x.a AND s.day = x.d`,
-      [
-        workspaceId,
-        reportingCurrency,
-        moves.map((x) => x.accountId),
-        moves.map((x) => x.m.day),
-        moves.map((x) => x.m.kind),
-        moves.map((x) => x.m.amount),
-        moves.map((x) => x.m.fxAdjustment),
-        moves.map((x) => x.m.mrrStart),
-        moves.map((x) => x.m.mrrEnd),
-        moves.map((x) => x.m.error),
-      ],
-    );
-  }
+  await insertMovements(q, { workspaceId, reportingCurrency }, moves);
   const { rows } = await q.query<{ account_id: string; mrr_by_currency: PerCurrency }>(
     'SELECT account_id, mrr_by_currency FROM account_posture WHERE workspace_id = $1',
     [workspaceId],

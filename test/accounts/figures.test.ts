@@ -148,6 +148,22 @@ describeEachStore('billing figures from the store', ({ store }) => {
     expect(await posture('cus_eur')).toMatchObject({ mrr_reporting: 4_950, mrr_error: null });
     const after = await mrrReport(db, ws, { from: '2026-06', to: '2026-07', interval: 'month' }, NOW);
     expect(after.points[0]!.movements).toMatchObject({ new: 4_950 });
+
+    // The refresh stores the movements a full recompute would, connector included.
+    const stored = async () =>
+      (
+        await db.query(
+          `SELECT account_id, connector_id, to_char(day, 'YYYY-MM-DD') AS day, currency, kind, amount,
+             fx_adjustment, mrr_start, mrr_end, error FROM account_movements WHERE workspace_id = $1
+           ORDER BY account_id, day`,
+          [ws],
+        )
+      ).rows;
+    const refreshed = await stored();
+    expect(refreshed.length).toBeGreaterThan(0);
+    expect(refreshed.every((r) => r.connector_id === scope.connectorId && r.error === null)).toBe(true);
+    await recomputeAll(db, { workspaceId: ws, now: NOW });
+    expect(refreshed).toEqual(await stored());
   });
 
   it('turns a failed payment into at_risk with the invoice and attempt count, and tells it in the timeline', async () => {
