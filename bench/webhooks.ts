@@ -156,7 +156,7 @@ async function measureStore(
       databaseUrl,
       port: 0,
       workers: kind === 'postgres' ? POSTGRES_DEFAULT_WORKERS : 2,
-      logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as 'silent',
+      logLevel: 'silent',
       demo: false,
       stripeApiKey: 'rk_test_benchmark',
       stripeWebhookSecret: SECRET,

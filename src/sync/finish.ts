@@ -126,7 +126,7 @@ async function checkFamily(
 /**
  * A backfill has just filled tables the planner still believes empty. Without statistics the set
  * differences below run as nested loops: measured at 100k objects on PGlite, 5–8 s per family
- * (80 s in all) against 0.7 s for this ANALYZE and then well under a second per family.
+ * (80 s in all) against 0.8 s for this ANALYZE and then well under a second per family.
  */
 async function refreshPlannerStatistics(db: Db, families: readonly Family[]): Promise<void> {
   const columns: Record<string, string[]> = { sync_seen: [] };
