@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,23 @@ describe('atlas-stripe sync (CLI)', { timeout: 400_000 }, () => {
     syncedState = await storeState(synced);
     expect(syncedState.posture.accounts).toBe(out.recomputed_accounts);
     expect(syncedState.posture.paying).toBeGreaterThan(0);
+  });
+
+  it('recomputes the synced store again with `recompute`, and refuses an unknown connector or workspace', () => {
+    const recompute = (...args: string[]) =>
+      spawnSync(process.execPath, [MAIN, 'recompute', '--data-dir', synced, ...args], {
+        env: ENV,
+        encoding: 'utf8',
+      });
+    const again = recompute('--json');
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ linked: 0, accounts: syncedState.posture.accounts });
+    const noConnector = recompute('--connector', 'conn_nope');
+    expect(noConnector.status).toBe(1);
+    expect(noConnector.stderr).toContain('No connector "conn_nope" in workspace "default"');
+    const noWorkspace = recompute('--workspace', 'nope');
+    expect(noWorkspace.status).toBe(1);
+    expect(noWorkspace.stderr).toContain('No workspace "nope"');
   });
 
   it('resumes after being killed mid-way (SIGKILL), without re-reading finished ranges', async () => {

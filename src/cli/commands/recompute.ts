@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CUSTOMERS_IN_FLIGHT, recomputeAll } from '../../accounts/recompute.ts';
+import { getConnector } from '../../connector/connectors.ts';
 import { STORE_FLAGS, withStore } from '../context.ts';
 import { positiveNumber } from '../errors.ts';
 
@@ -30,6 +31,15 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (flags: RecomputeFlags) => {
       await withStore(flags, 'recompute', async ({ store }) => {
+        // A mistyped id would otherwise "recompute" nothing and report success.
+        const { rows } = await store.db.query('SELECT 1 FROM workspaces WHERE id = $1', [flags.workspace]);
+        if (rows.length === 0) throw new Error(`No workspace "${flags.workspace}" in this store.`);
+        if (flags.connector) {
+          const connector = await getConnector(store.db, flags.connector);
+          if (!connector || connector.workspaceId !== flags.workspace) {
+            throw new Error(`No connector "${flags.connector}" in workspace "${flags.workspace}".`);
+          }
+        }
         const started = Date.now();
         const result = await recomputeAll(store.db, {
           workspaceId: flags.workspace,
